@@ -6,7 +6,7 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
@@ -20,8 +20,8 @@ struct PathStep {
   std::string name;   // attribute name or string key
   int64_t index = 0;  // list/tuple index
 
-  static PathStep Attr(std::string_view name) { return {Kind::kAttribute, std::string(name), 0}; }
-  static PathStep Key(std::string_view key) { return {Kind::kKeyString, std::string(key), 0}; }
+  static PathStep Attr(absl::string_view name) { return {Kind::kAttribute, std::string(name), 0}; }
+  static PathStep Key(absl::string_view key) { return {Kind::kKeyString, std::string(key), 0}; }
   static PathStep Index(int64_t i) { return {Kind::kKeyInt, "", i}; }
   bool operator==(const PathStep& o) const {
     return kind == o.kind && name == o.name && index == o.index;

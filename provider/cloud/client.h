@@ -1,0 +1,91 @@
+// Typed VPCEP API client: list connections (all pages), accept/reject one
+// endpoint, service details. Retries transient failures with capped backoff
+// that StopProvider interrupts. Thread-safe; one client serves every RPC of a
+// provider process.
+#ifndef VPCEP_PROVIDER_CLOUD_CLIENT_H_
+#define VPCEP_PROVIDER_CLOUD_CLIENT_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "provider/cloud/auth.h"
+#include "provider/cloud/http.h"
+#include "provider/core/stop.h"
+
+namespace vpcep::cloud {
+
+struct ConnectionError {
+  std::string code;
+  std::string message;
+};
+
+struct Connection {
+  std::string id;  // endpoint id
+  int64_t marker_id = 0;
+  std::string domain_id;
+  std::string status;
+  std::string created_at;
+  std::string updated_at;
+  std::string description;
+  std::vector<ConnectionError> errors;  // set when status is "failed"
+};
+
+struct ListFilter {
+  std::string endpoint_id;
+  std::string marker_id;
+  std::string status;
+  std::string sort_key;  // create_at | update_at
+  std::string sort_dir;  // asc | desc
+};
+
+struct ClientOptions {
+  std::string endpoint;    // e.g. https://vpcep.ap-southeast-1.myhuaweicloud.com
+  std::string project_id;
+  int max_retries = 5;
+  absl::Duration request_timeout = absl::Seconds(60);
+  absl::Duration initial_backoff = absl::Milliseconds(500);
+  absl::Duration max_backoff = absl::Seconds(10);
+};
+
+// Parses one connection object of the API's JSON.
+absl::StatusOr<Connection> ParseConnection(absl::string_view json_text);
+
+class VpcepClient {
+ public:
+  VpcepClient(ClientOptions options, std::shared_ptr<HttpTransport> transport,
+              std::shared_ptr<Authenticator> auth, const core::StopSignal* stop);
+
+  // Every connection of the service matching `filter`, across all pages.
+  absl::StatusOr<std::vector<Connection>> ListConnections(absl::string_view service_id,
+                                                          const ListFilter& filter) const;
+  // action: "receive" or "reject"; one endpoint per call, as the API requires.
+  absl::StatusOr<std::vector<Connection>> Act(absl::string_view service_id,
+                                              absl::string_view action,
+                                              absl::string_view endpoint_id) const;
+
+  const ClientOptions& options() const { return options_; }
+
+ private:
+  // Sends with retries; returns the 2xx response or an ApiErrorStatus.
+  absl::StatusOr<HttpResponse> Call(absl::string_view operation, HttpRequest request,
+                                    bool retry_safe) const;
+  std::string ServiceUrl(absl::string_view service_id) const;
+
+  ClientOptions options_;
+  std::shared_ptr<HttpTransport> transport_;
+  std::shared_ptr<Authenticator> auth_;
+  const core::StopSignal* stop_;
+};
+
+// Whether a failed call may be retried: network errors, 5xx, 429 and the
+// API's throttling / temporarily-unavailable codes. Never 401/403.
+bool IsRetryable(const absl::Status& status);
+
+}  // namespace vpcep::cloud
+
+#endif  // VPCEP_PROVIDER_CLOUD_CLIENT_H_

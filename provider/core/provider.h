@@ -1,0 +1,114 @@
+// The interfaces a provider implementation fills in: a Provider owns its
+// configuration schema and the Resource / DataSource objects it registers.
+// Requests and responses are decoded values; wire formats stay in the
+// Dispatcher and the protocol adapters.
+//
+// Thread-safety: Terraform calls RPCs concurrently (up to -parallelism, plus
+// StopProvider at any time), so every method may run on several threads at once.
+// Nothing must be kept in memory between phases: each phase is a new process.
+#ifndef VPCEP_PROVIDER_CORE_PROVIDER_H_
+#define VPCEP_PROVIDER_CORE_PROVIDER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "provider/core/diagnostics.h"
+#include "provider/core/schema.h"
+#include "provider/core/stop.h"
+#include "provider/core/value.h"
+
+namespace vpcep::core {
+
+struct ReadRequest {
+  Value current_state;
+  std::string private_data;
+};
+struct ReadResponse {
+  Value new_state;  // null = the remote object is gone
+  std::string private_data;
+  Diagnostics diags;
+};
+
+struct PlanRequest {
+  Value prior_state;         // null on create
+  Value proposed_new_state;  // null on destroy
+  Value config;              // null on destroy
+  std::string prior_private;
+};
+struct PlanResponse {
+  Value planned_state;
+  std::vector<AttributePath> requires_replace;
+  std::string planned_private;
+  Diagnostics diags;
+};
+
+struct ApplyRequest {
+  Value prior_state;    // null on create
+  Value planned_state;  // null on destroy
+  Value config;
+  std::string planned_private;
+};
+struct ApplyResponse {
+  Value new_state;
+  std::string private_data;
+  Diagnostics diags;
+};
+
+struct ImportRequest {
+  std::string id;
+};
+struct ImportResponse {
+  Value state;  // may be partial; Terraform reads it next
+  std::string private_data;
+  Diagnostics diags;
+};
+
+class Resource {
+ public:
+  virtual ~Resource() = default;
+  virtual absl::string_view TypeName() const = 0;
+  virtual const Schema& GetSchema() const = 0;
+  virtual void ValidateConfig(const Value& config, Diagnostics& diags) const;
+  // Default: project the stored JSON onto the current schema.
+  virtual absl::StatusOr<Value> UpgradeState(int64_t version, absl::string_view json) const;
+  virtual void Read(const ReadRequest& req, ReadResponse& resp) = 0;
+  // Default: the generic plan of PlanFromSchema (plan.h).
+  virtual void Plan(const PlanRequest& req, PlanResponse& resp);
+  virtual void Apply(const ApplyRequest& req, ApplyResponse& resp) = 0;
+  virtual void Import(const ImportRequest& req, ImportResponse& resp);
+};
+
+class DataSource {
+ public:
+  virtual ~DataSource() = default;
+  virtual absl::string_view TypeName() const = 0;
+  virtual const Schema& GetSchema() const = 0;
+  virtual void ValidateConfig(const Value& config, Diagnostics& diags) const;
+  virtual void Read(const Value& config, Value& state, Diagnostics& diags) = 0;
+};
+
+class Provider {
+ public:
+  virtual ~Provider() = default;
+  virtual const Schema& GetSchema() const = 0;
+  virtual void ValidateConfig(const Value& config, Diagnostics& diags) const;
+  // May see unknown values during plan, and may be called more than once.
+  virtual void Configure(const Value& config, absl::string_view terraform_version,
+                         Diagnostics& diags) = 0;
+
+  virtual std::vector<Resource*> Resources() = 0;
+  virtual std::vector<DataSource*> DataSources() = 0;
+
+  // Raised by StopProvider; operations poll or sleep through it.
+  StopSignal& stop() { return stop_; }
+
+ private:
+  StopSignal stop_;
+};
+
+}  // namespace vpcep::core
+
+#endif  // VPCEP_PROVIDER_CORE_PROVIDER_H_

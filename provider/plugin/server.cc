@@ -1,0 +1,236 @@
+#include "provider/plugin/server.h"
+
+#include <grp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "grpcpp/ext/health_check_service_server_builder_option.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "nlohmann/json.hpp"
+#include "proto/grpc_controller.grpc.pb.h"
+#include "proto/grpc_stdio.grpc.pb.h"
+#include "provider/core/dispatcher.h"
+#include "provider/core/log.h"
+#include "provider/plugin/certificate.h"
+#include "provider/plugin/handshake.h"
+#include "provider/protocol/provider_service.h"
+
+namespace vpcep::plugin {
+namespace {
+
+constexpr int kMaxMessageBytes = 256 << 20;  // what Terraform's own client allows
+constexpr size_t kMaxUnixPath = 100;          // sun_path is 108 bytes on Linux
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+// Terraform calls Shutdown when done with the process; the reply goes out
+// first, then the main thread stops the server (stopping it inside the
+// handler would wait for this very call).
+class Controller final : public ::plugin::GRPCController::Service {
+ public:
+  explicit Controller(absl::Notification& done) : done_(done) {}
+  grpc::Status Shutdown(grpc::ServerContext*, const ::plugin::Empty*, ::plugin::Empty*) override {
+    core::LogDebug("GRPCController.Shutdown received");
+    if (!done_.HasBeenNotified()) done_.Notify();
+    return grpc::Status::OK;
+  }
+
+ private:
+  absl::Notification& done_;
+};
+
+// Logs go to stderr directly, so the stdio stream ends at once; a stream that
+// stayed open would hold up shutdown.
+class Stdio final : public ::plugin::GRPCStdio::Service {
+  grpc::Status StreamStdio(grpc::ServerContext*, const google::protobuf::Empty*,
+                           grpc::ServerWriter<::plugin::StdioData>*) override {
+    return grpc::Status::OK;
+  }
+};
+
+struct Listener {
+  std::string network;  // "unix" or "tcp"
+  std::string address;  // path or host:port
+  std::string socket_dir;
+};
+
+std::string MakeSocketDir() {
+  std::string base = Env("PLUGIN_UNIX_SOCKET_DIR");
+  if (base.empty()) base = Env("TMPDIR");
+  if (base.empty()) base = "/tmp";
+  std::string templ = base + "/vpcep-plugin-XXXXXX";
+  std::vector<char> buf(templ.begin(), templ.end());
+  buf.push_back('\0');
+  if (mkdtemp(buf.data()) == nullptr) return "";
+  return buf.data();
+}
+
+void ApplySocketGroup(const std::string& path) {
+  std::string group = Env("PLUGIN_UNIX_SOCKET_GROUP");
+  if (group.empty()) return;
+  struct group* g = getgrnam(group.c_str());
+  gid_t gid = g != nullptr ? g->gr_gid : static_cast<gid_t>(std::atoi(group.c_str()));
+  if (chown(path.c_str(), static_cast<uid_t>(-1), gid) != 0 || chmod(path.c_str(), 0660) != 0) {
+    core::LogWarn("could not apply PLUGIN_UNIX_SOCKET_GROUP", {{"group", group}});
+  }
+}
+
+// Blocks SIGTERM (and SIGINT in debug mode) in every thread, so that one
+// watcher thread can turn them into a shutdown.
+sigset_t BlockShutdownSignals(bool debug) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  if (debug) sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+}  // namespace
+
+int Serve(core::Provider& provider, const ServeOptions& options) {
+  core::SetLogLevel(core::LogLevelFromEnvironment());
+  if (!options.debug) {
+    if (absl::Status s = CheckMagicCookie(std::getenv(std::string(kMagicCookieKey).c_str()));
+        !s.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+      return 1;
+    }
+    // Ctrl-C reaches the whole process group; Terraform answers it with
+    // StopProvider and waits, so dying here would lose in-flight applies.
+    signal(SIGINT, SIG_IGN);
+  }
+  sigset_t shutdown_signals = BlockShutdownSignals(options.debug);
+
+  int version = options.debug_protocol;
+  if (!options.debug) {
+    absl::StatusOr<int> v = NegotiateVersion(Env("PLUGIN_PROTOCOL_VERSIONS"), {5, 6});
+    if (!v.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(v.status().message()).c_str());
+      return 1;
+    }
+    version = *v;
+  }
+
+  std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
+  std::string cert_der;
+  std::string client_cert = options.debug ? "" : Env("PLUGIN_CLIENT_CERT");
+  if (!client_cert.empty()) {
+    absl::StatusOr<Certificate> cert = GenerateSelfSigned("P-256");
+    if (!cert.ok()) {
+      std::fprintf(stderr, "cannot create the TLS certificate: %s\n",
+                   std::string(cert.status().message()).c_str());
+      return 1;
+    }
+    grpc::SslServerCredentialsOptions tls(
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    tls.pem_root_certs = client_cert;  // only Terraform's own certificate is trusted
+    tls.pem_key_cert_pairs.push_back({cert->key_pem, cert->cert_pem});
+    creds = grpc::SslServerCredentials(tls);
+    cert_der = cert->cert_der;
+  }
+
+  core::Dispatcher dispatcher(provider);
+  std::unique_ptr<grpc::Service> v5 = protocol::NewProviderServiceV5(dispatcher);
+  std::unique_ptr<grpc::Service> v6 = protocol::NewProviderServiceV6(dispatcher);
+  absl::Notification shutdown;
+  Controller controller(shutdown);
+  Stdio stdio;
+
+  auto build = [&](const std::string& uri, int* port) {
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort(uri, creds, port);
+    builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+    builder.SetMaxSendMessageSize(kMaxMessageBytes);
+    builder.RegisterService(v5.get());
+    builder.RegisterService(v6.get());
+    builder.RegisterService(&controller);
+    builder.RegisterService(&stdio);
+    return builder.BuildAndStart();
+  };
+
+  Listener listener;
+  std::unique_ptr<grpc::Server> server;
+  listener.socket_dir = MakeSocketDir();
+  std::string socket_path = listener.socket_dir + "/plugin.sock";
+  if (!listener.socket_dir.empty() && socket_path.size() <= kMaxUnixPath) {
+    server = build("unix:" + socket_path, nullptr);
+    if (server) {
+      listener.network = "unix";
+      listener.address = socket_path;
+      ApplySocketGroup(socket_path);
+    }
+  }
+  if (!server) {  // TCP on loopback when a unix socket is not possible
+    int port = 0;
+    server = build("127.0.0.1:0", &port);
+    if (!server || port == 0) {
+      std::fprintf(stderr, "cannot listen on a unix socket or on 127.0.0.1\n");
+      return 1;
+    }
+    listener.network = "tcp";
+    listener.address = absl::StrCat("127.0.0.1:", port);
+  }
+  server->GetHealthCheckService()->SetServingStatus("plugin", true);
+
+  if (options.debug) {
+    nlohmann::json reattach;
+    reattach[options.provider_address] = {
+        {"Protocol", "grpc"},
+        {"ProtocolVersion", version},
+        {"Pid", static_cast<int>(getpid())},
+        {"Test", true},
+        {"Addr", {{"Network", listener.network}, {"String", listener.address}}}};
+    std::printf(
+        "Provider serving in debug mode (plaintext, protocol %d).\n"
+        "Run Terraform in another shell with:\n\n"
+        "  export TF_REATTACH_PROVIDERS='%s'\n\n"
+        "Stop with Ctrl-C.\n",
+        version, reattach.dump().c_str());
+  } else {
+    std::printf("%s\n",
+                HandshakeLine(version, listener.network, listener.address, cert_der).c_str());
+  }
+  std::fflush(stdout);  // Terraform waits for this line; stdout is a pipe
+  core::LogInfo("provider started",
+                {{"protocol", std::to_string(version)}, {"address", listener.address}});
+
+  std::thread signal_watcher([&] {
+    timespec tick{0, 100 * 1000 * 1000};
+    while (!shutdown.HasBeenNotified()) {
+      if (sigtimedwait(&shutdown_signals, nullptr, &tick) > 0 && !shutdown.HasBeenNotified()) {
+        shutdown.Notify();
+      }
+    }
+  });
+  shutdown.WaitForNotification();
+  signal_watcher.join();
+
+  provider.stop().Stop();  // ends waits so that in-flight calls return
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(800));
+  server.reset();
+  if (listener.network == "unix") unlink(listener.address.c_str());
+  if (!listener.socket_dir.empty()) rmdir(listener.socket_dir.c_str());
+  core::LogDebug("provider stopped");
+  return 0;
+}
+
+}  // namespace vpcep::plugin

@@ -1,0 +1,90 @@
+// Conversions between core types and the generated protobuf messages. The
+// tfplugin5 and tfplugin6 messages used here share field names, so one template
+// serves both packages.
+#ifndef VPCEP_PROVIDER_PROTOCOL_CONVERT_H_
+#define VPCEP_PROVIDER_PROTOCOL_CONVERT_H_
+
+#include "provider/core/diagnostics.h"
+#include "provider/core/dispatcher.h"
+#include "provider/core/schema.h"
+
+namespace vpcep::protocol {
+
+template <typename ProtoDynamicValue>
+core::WireValue FromProto(const ProtoDynamicValue& v) {
+  return core::WireValue{v.msgpack(), v.json()};
+}
+
+template <typename ProtoPath>
+void PathToProto(const core::AttributePath& path, ProtoPath* out) {
+  for (const core::PathStep& step : path) {
+    auto* s = out->add_steps();
+    switch (step.kind) {
+      case core::PathStep::Kind::kAttribute: s->set_attribute_name(step.name); break;
+      case core::PathStep::Kind::kKeyString: s->set_element_key_string(step.name); break;
+      case core::PathStep::Kind::kKeyInt: s->set_element_key_int(step.index); break;
+    }
+  }
+}
+
+template <typename RepeatedDiagnostics>
+void DiagnosticsToProto(const core::Diagnostics& diags, RepeatedDiagnostics* out) {
+  using Proto = typename RepeatedDiagnostics::value_type;
+  for (const core::Diagnostic& d : diags.items()) {
+    Proto* p = out->Add();
+    // Severity must be explicit: INVALID (0) is not treated as an error by Terraform.
+    p->set_severity(d.severity == core::Diagnostic::Severity::kError ? Proto::ERROR
+                                                                     : Proto::WARNING);
+    p->set_summary(d.summary);
+    p->set_detail(d.detail);
+    if (!d.path.empty()) PathToProto(d.path, p->mutable_attribute());
+  }
+}
+
+template <typename ProtoBlock>
+void BlockToProto(const core::Block& block, ProtoBlock* out) {
+  out->set_description(block.description);
+  for (const core::Attribute& a : block.attributes) {
+    auto* pa = out->add_attributes();
+    pa->set_name(a.name);
+    pa->set_type(a.type.ToJson());
+    pa->set_description(a.description);
+    pa->set_required(a.required);
+    pa->set_optional(a.optional);
+    pa->set_computed(a.computed);
+    pa->set_sensitive(a.sensitive);
+  }
+  for (const core::NestedBlock& b : block.blocks) {
+    auto* pb = out->add_block_types();
+    pb->set_type_name(b.type_name);
+    pb->set_nesting(static_cast<decltype(pb->nesting())>(static_cast<int>(b.nesting)));
+    pb->set_min_items(b.min_items);
+    pb->set_max_items(b.max_items);
+    BlockToProto(b.block, pb->mutable_block());
+  }
+}
+
+template <typename ProtoSchema>
+void SchemaToProto(const core::Schema& schema, ProtoSchema* out) {
+  out->set_version(schema.version);
+  // Every Schema must carry a block, even an empty one: Terraform dereferences it.
+  BlockToProto(schema.block, out->mutable_block());
+}
+
+// Fills a GetProviderSchema.Response of either protocol.
+template <typename Response>
+void SchemasToProto(const core::ProviderSchemas& schemas, Response* out) {
+  SchemaToProto(*schemas.provider, out->mutable_provider());
+  for (const auto& [name, s] : schemas.resources) {
+    SchemaToProto(*s, &(*out->mutable_resource_schemas())[name]);
+  }
+  for (const auto& [name, s] : schemas.data_sources) {
+    SchemaToProto(*s, &(*out->mutable_data_source_schemas())[name]);
+  }
+  // Every RPC here works without a GetProviderSchema first in the same process.
+  out->mutable_server_capabilities()->set_get_provider_schema_optional(true);
+}
+
+}  // namespace vpcep::protocol
+
+#endif  // VPCEP_PROVIDER_PROTOCOL_CONVERT_H_

@@ -1,0 +1,78 @@
+// tfplugin5.Provider: protocol 5 names mapped onto the shared handlers.
+#include "proto/tfplugin5.grpc.pb.h"
+#include "provider/protocol/handlers.h"
+#include "provider/protocol/provider_service.h"
+
+namespace vpcep::protocol {
+namespace {
+
+namespace pb = ::tfplugin5;
+using grpc::ServerContext;
+using grpc::Status;
+
+class ProviderV5 final : public pb::Provider::Service {
+ public:
+  explicit ProviderV5(core::Dispatcher& d) : d_(d) {}
+
+  Status GetSchema(ServerContext*, const pb::GetProviderSchema::Request*,
+                   pb::GetProviderSchema::Response* resp) override {
+    return HandleGetSchema(d_, resp);
+  }
+  Status PrepareProviderConfig(ServerContext*, const pb::PrepareProviderConfig::Request* req,
+                               pb::PrepareProviderConfig::Response* resp) override {
+    // Terraform 0.12-0.14 decode prepared_config even when empty: echo the config.
+    *resp->mutable_prepared_config() = req->config();
+    return HandleValidateProviderConfig(d_, req, resp);
+  }
+  Status ValidateResourceTypeConfig(ServerContext*,
+                                    const pb::ValidateResourceTypeConfig::Request* req,
+                                    pb::ValidateResourceTypeConfig::Response* resp) override {
+    return HandleValidateResourceConfig(d_, req, resp);
+  }
+  Status ValidateDataSourceConfig(ServerContext*, const pb::ValidateDataSourceConfig::Request* req,
+                                  pb::ValidateDataSourceConfig::Response* resp) override {
+    return HandleValidateDataSourceConfig(d_, req, resp);
+  }
+  Status UpgradeResourceState(ServerContext*, const pb::UpgradeResourceState::Request* req,
+                              pb::UpgradeResourceState::Response* resp) override {
+    return HandleUpgradeResourceState(d_, req, resp);
+  }
+  Status Configure(ServerContext*, const pb::Configure::Request* req,
+                   pb::Configure::Response* resp) override {
+    return HandleConfigure(d_, req, resp);
+  }
+  Status ReadResource(ServerContext*, const pb::ReadResource::Request* req,
+                      pb::ReadResource::Response* resp) override {
+    return HandleReadResource(d_, req, resp);
+  }
+  Status PlanResourceChange(ServerContext*, const pb::PlanResourceChange::Request* req,
+                            pb::PlanResourceChange::Response* resp) override {
+    return HandlePlanResourceChange(d_, req, resp);
+  }
+  Status ApplyResourceChange(ServerContext*, const pb::ApplyResourceChange::Request* req,
+                             pb::ApplyResourceChange::Response* resp) override {
+    return HandleApplyResourceChange(d_, req, resp);
+  }
+  Status ImportResourceState(ServerContext*, const pb::ImportResourceState::Request* req,
+                             pb::ImportResourceState::Response* resp) override {
+    return HandleImportResourceState(d_, req, resp);
+  }
+  Status ReadDataSource(ServerContext*, const pb::ReadDataSource::Request* req,
+                        pb::ReadDataSource::Response* resp) override {
+    return HandleReadDataSource(d_, req, resp);
+  }
+  Status Stop(ServerContext*, const pb::Stop::Request*, pb::Stop::Response*) override {
+    return HandleStop(d_);
+  }
+
+ private:
+  core::Dispatcher& d_;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::Service> NewProviderServiceV5(core::Dispatcher& dispatcher) {
+  return std::make_unique<ProviderV5>(dispatcher);
+}
+
+}  // namespace vpcep::protocol

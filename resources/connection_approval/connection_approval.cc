@@ -1,0 +1,294 @@
+#include "resources/connection_approval/connection_approval.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "provider/cloud/api_error.h"
+#include "provider/core/log.h"
+#include "resources/vpcep_provider.h"
+
+namespace vpcep::resources {
+namespace {
+
+using core::Attribute;
+using core::Diagnostics;
+using core::PathStep;
+using core::Type;
+using core::Value;
+
+constexpr absl::Duration kDefaultTimeout = absl::Minutes(10);
+constexpr size_t kMaxIdLength = 64;
+
+core::Schema ApprovalSchema() {
+  core::Schema s;
+  s.block.description =
+      "Approves one connection from a VPC endpoint to a VPC endpoint service. Destroying it "
+      "rejects the connection.";
+  Attribute service = core::RequiredAttribute(
+      "service_id", Type::String(), "ID of the VPC endpoint service. Changing it forces a new "
+      "approval.");
+  service.force_new = true;
+  Attribute endpoint = core::RequiredAttribute(
+      "endpoint_id", Type::String(), "ID of the VPC endpoint whose connection is approved. "
+      "Changing it forces a new approval.");
+  endpoint.force_new = true;
+  s.block.attributes = {
+      service,
+      endpoint,
+      core::ComputedAttribute("id", Type::String(), "`<service_id>/<endpoint_id>`."),
+      core::ComputedAttribute("status", Type::String(), "Connection status, `accepted` once "
+                              "approved."),
+      core::ComputedAttribute("marker_id", Type::Number(), "Packet id of the VPC endpoint."),
+      core::ComputedAttribute("domain_id", Type::String(), "Account (domain) id of the endpoint's "
+                              "owner."),
+      core::ComputedAttribute("created_at", Type::String(), "When the connection was created "
+                              "(UTC)."),
+      core::ComputedAttribute("updated_at", Type::String(), "When the connection last changed "
+                              "(UTC)."),
+  };
+  return s;
+}
+
+bool ValidIdChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+}
+
+void ValidateId(const Value& v, const char* attr, Diagnostics& diags) {
+  if (!v.is_known() || v.is_null()) return;  // unknown until apply; null caught by Terraform
+  const std::string& s = v.AsString();
+  if (s.empty() || s.size() > kMaxIdLength || !std::all_of(s.begin(), s.end(), ValidIdChar)) {
+    diags.AddError(absl::StrCat("Invalid ", attr),
+                   absl::StrCat("\"", s, "\" is not a valid id: use 1 to ", kMaxIdLength,
+                                " letters, digits, '-' or '_'."),
+                   {PathStep::Attr(attr)});
+  }
+}
+
+std::string ErrorDetails(const cloud::Connection& c) {
+  std::vector<std::string> parts;
+  for (const cloud::ConnectionError& e : c.errors) {
+    parts.push_back(absl::StrCat(e.code, ": ", e.message));
+  }
+  return parts.empty() ? "no error details reported" : absl::StrJoin(parts, "; ");
+}
+
+// Polls the list call until the connection reaches `target`, disappears (only
+// when `gone_ok`), fails, or the deadline or a stop request comes first.
+absl::StatusOr<std::optional<cloud::Connection>> WaitForStatus(
+    const cloud::VpcepClient& client, const core::StopSignal& stop, const std::string& service_id,
+    const std::string& endpoint_id, absl::string_view target, bool gone_ok,
+    absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  absl::Duration interval = absl::Milliseconds(200);
+  std::optional<cloud::Connection> last;
+  while (true) {
+    absl::StatusOr<std::optional<cloud::Connection>> found =
+        FindConnection(client, service_id, endpoint_id);
+    if (!found.ok()) return found.status();
+    last = *found;
+    if (!last.has_value()) {
+      if (gone_ok) return last;
+      return absl::NotFoundError(absl::StrCat("endpoint ", endpoint_id,
+                                              " is no longer connected to service ", service_id));
+    }
+    if (last->status == target) return last;
+    if (last->status == "failed") {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "connection of endpoint ", endpoint_id, " failed: ", ErrorDetails(*last)));
+    }
+    absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "timed out after ", absl::FormatDuration(timeout), " waiting for endpoint ",
+          endpoint_id, " to become ", target, " (last status: ", last->status, ")"));
+    }
+    if (!stop.SleepFor(std::min(interval, left))) {
+      return absl::CancelledError(absl::StrCat("interrupted while waiting for endpoint ",
+                                               endpoint_id, " to become ", target));
+    }
+    interval = std::min(interval * 2, absl::Seconds(2));
+  }
+}
+
+}  // namespace
+
+ConnectionApproval::ConnectionApproval(VpcepProvider& provider)
+    : provider_(provider), schema_(ApprovalSchema()) {}
+
+Value ConnectionState(const Type& type, const std::string& service_id,
+                      const cloud::Connection& c) {
+  return Value::ObjectOf(type, {
+                                   {"service_id", Value::String(service_id)},
+                                   {"endpoint_id", Value::String(c.id)},
+                                   {"id", Value::String(absl::StrCat(service_id, "/", c.id))},
+                                   {"status", Value::String(c.status)},
+                                   {"marker_id", Value::Int(c.marker_id)},
+                                   {"domain_id", Value::String(c.domain_id)},
+                                   {"created_at", Value::String(c.created_at)},
+                                   {"updated_at", Value::String(c.updated_at)},
+                               });
+}
+
+absl::StatusOr<std::optional<cloud::Connection>> FindConnection(const cloud::VpcepClient& client,
+                                                                const std::string& service_id,
+                                                                const std::string& endpoint_id) {
+  cloud::ListFilter filter;
+  filter.endpoint_id = endpoint_id;
+  absl::StatusOr<std::vector<cloud::Connection>> list = client.ListConnections(service_id, filter);
+  if (!list.ok()) {
+    // The API answers a missing service with HTTP 400 EndPoint.2003.
+    if (cloud::ApiErrorCode(list.status()) == "EndPoint.2003") return std::nullopt;
+    return list.status();
+  }
+  for (cloud::Connection& c : *list) {
+    if (c.id == endpoint_id) return std::optional<cloud::Connection>(std::move(c));
+  }
+  return std::nullopt;
+}
+
+void ConnectionApproval::ValidateConfig(const Value& config, Diagnostics& diags) const {
+  ValidateId(config.Attr("service_id"), "service_id", diags);
+  ValidateId(config.Attr("endpoint_id"), "endpoint_id", diags);
+}
+
+void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& resp) {
+  const Value& state = req.current_state;
+  if (state.is_null()) return;
+  absl::StatusOr<std::shared_ptr<const cloud::VpcepClient>> client = provider_.Client();
+  if (!client.ok()) {
+    resp.diags.AddStatus("Provider not configured", client.status());
+    return;
+  }
+  std::string service_id = state.Attr("service_id").AsString();
+  std::string endpoint_id = state.Attr("endpoint_id").AsString();
+  absl::StatusOr<std::optional<cloud::Connection>> found =
+      FindConnection(**client, service_id, endpoint_id);
+  if (!found.ok()) {
+    resp.diags.AddStatus(absl::StrCat("Cannot read approval ", service_id, "/", endpoint_id),
+                         found.status());
+    return;
+  }
+  // Anything but accepted (or on its way there) means the approval is gone:
+  // a null state makes the next plan create it again.
+  if (!found->has_value() || ((*found)->status != "accepted" && (*found)->status != "creating")) {
+    core::LogInfo("approval no longer in effect; removing from state",
+                  {{"service_id", service_id},
+                   {"endpoint_id", endpoint_id},
+                   {"status", found->has_value() ? (*found)->status : "absent"}});
+    resp.new_state = Value::Null(state.type());
+    return;
+  }
+  resp.new_state = ConnectionState(state.type(), service_id, **found);
+}
+
+void ConnectionApproval::Apply(const core::ApplyRequest& req, core::ApplyResponse& resp) {
+  absl::StatusOr<std::shared_ptr<const cloud::VpcepClient>> client = provider_.Client();
+  if (!client.ok()) {
+    resp.diags.AddStatus("Provider not configured", client.status());
+    return;
+  }
+  if (req.planned_state.is_null()) {
+    Delete(**client, req.prior_state, resp);
+  } else if (req.prior_state.is_null()) {
+    Create(**client, req.planned_state, resp);
+  } else {
+    // Every argument forces replacement, so there is nothing to update in place.
+    resp.new_state = req.prior_state;
+  }
+}
+
+void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& planned,
+                                core::ApplyResponse& resp) {
+  const core::StopSignal& stop = provider_.stop();
+  std::string service_id = planned.Attr("service_id").AsString();
+  std::string endpoint_id = planned.Attr("endpoint_id").AsString();
+  std::string what = absl::StrCat(service_id, "/", endpoint_id);
+  resp.new_state = Value::Null(planned.type());
+
+  absl::StatusOr<std::optional<cloud::Connection>> current =
+      FindConnection(client, service_id, endpoint_id);
+  if (!current.ok()) {
+    resp.diags.AddStatus(absl::StrCat("Cannot approve ", what), current.status());
+    return;
+  }
+  if (!current->has_value()) {
+    resp.diags.AddError(
+        absl::StrCat("Cannot approve ", what),
+        absl::StrCat("Endpoint ", endpoint_id, " has no connection to service ", service_id,
+                     ". Check both ids; the endpoint must request the connection first."),
+        {PathStep::Attr("endpoint_id")});
+    return;
+  }
+  // An already-accepted connection is adopted without a POST.
+  if ((*current)->status != "accepted") {
+    absl::StatusOr<std::vector<cloud::Connection>> acted =
+        client.Act(service_id, "receive", endpoint_id);
+    if (!acted.ok() && cloud::ApiErrorCode(acted.status()) != "EndPoint.2014") {
+      resp.diags.AddStatus(absl::StrCat("Cannot approve ", what), acted.status());
+      return;
+    }
+  }
+  absl::StatusOr<std::optional<cloud::Connection>> done = WaitForStatus(
+      client, stop, service_id, endpoint_id, "accepted", false, kDefaultTimeout);
+  if (!done.ok()) {
+    // The receive went out: keep the approval in state (Terraform marks it
+    // tainted) so an acceptance completing later is never left untracked.
+    absl::StatusOr<std::optional<cloud::Connection>> last =
+        FindConnection(client, service_id, endpoint_id);
+    if (last.ok() && last->has_value()) {
+      resp.new_state = ConnectionState(planned.type(), service_id, **last);
+    }
+    resp.diags.AddStatus(absl::StrCat("Approval of ", what, " did not complete"), done.status());
+    return;
+  }
+  resp.new_state = ConnectionState(planned.type(), service_id, **done);
+}
+
+void ConnectionApproval::Delete(const cloud::VpcepClient& client, const Value& prior,
+                                core::ApplyResponse& resp) {
+  std::string service_id = prior.Attr("service_id").AsString();
+  std::string endpoint_id = prior.Attr("endpoint_id").AsString();
+  std::string what = absl::StrCat(service_id, "/", endpoint_id);
+  resp.new_state = prior;  // kept until the reject is confirmed
+
+  absl::StatusOr<std::vector<cloud::Connection>> acted =
+      client.Act(service_id, "reject", endpoint_id);
+  if (!acted.ok()) {
+    std::string code = cloud::ApiErrorCode(acted.status());
+    if (code == "EndPoint.2006" || code == "EndPoint.2008" || code == "EndPoint.2013" ||
+        code == "EndPoint.2003") {
+      resp.new_state = Value::Null(prior.type());  // already gone: nothing to reject
+      return;
+    }
+    resp.diags.AddStatus(absl::StrCat("Cannot reject ", what), acted.status());
+    return;
+  }
+  absl::StatusOr<std::optional<cloud::Connection>> done = WaitForStatus(
+      client, provider_.stop(), service_id, endpoint_id, "rejected", true, kDefaultTimeout);
+  if (!done.ok()) {
+    resp.diags.AddStatus(absl::StrCat("Rejection of ", what, " did not complete"),
+                         done.status());
+    return;
+  }
+  resp.new_state = Value::Null(prior.type());
+}
+
+void ConnectionApproval::Import(const core::ImportRequest& req, core::ImportResponse& resp) {
+  std::vector<std::string> parts = absl::StrSplit(req.id, '/');
+  if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
+    resp.diags.AddError("Invalid import id",
+                        absl::StrCat("Expected \"<service_id>/<endpoint_id>\", got \"", req.id,
+                                     "\"."));
+    return;
+  }
+  Type type = core::ImpliedType(schema_.block);
+  resp.state = Value::ObjectOf(type, {{"service_id", Value::String(parts[0])},
+                                      {"endpoint_id", Value::String(parts[1])},
+                                      {"id", Value::String(req.id)}});
+}
+
+}  // namespace vpcep::resources

@@ -1,0 +1,51 @@
+// vpcep_connection_approval: one instance approves one connection (service +
+// endpoint). Create = receive, then wait until the list call shows
+// `accepted`; Read = the list call filtered by endpoint id; Delete = reject,
+// then wait until `rejected`.
+#ifndef VPCEP_RESOURCES_CONNECTION_APPROVAL_CONNECTION_APPROVAL_H_
+#define VPCEP_RESOURCES_CONNECTION_APPROVAL_CONNECTION_APPROVAL_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/time/time.h"
+#include "provider/cloud/client.h"
+#include "provider/core/provider.h"
+
+namespace vpcep::resources {
+
+class VpcepProvider;
+
+class ConnectionApproval : public core::Resource {
+ public:
+  explicit ConnectionApproval(VpcepProvider& provider);
+
+  absl::string_view TypeName() const override { return "vpcep_connection_approval"; }
+  const core::Schema& GetSchema() const override { return schema_; }
+  void ValidateConfig(const core::Value& config, core::Diagnostics& diags) const override;
+  void Read(const core::ReadRequest& req, core::ReadResponse& resp) override;
+  void Apply(const core::ApplyRequest& req, core::ApplyResponse& resp) override;
+  void Import(const core::ImportRequest& req, core::ImportResponse& resp) override;
+
+ private:
+  void Create(const cloud::VpcepClient& client, const core::Value& planned,
+              core::ApplyResponse& resp);
+  void Delete(const cloud::VpcepClient& client, const core::Value& prior,
+              core::ApplyResponse& resp);
+
+  VpcepProvider& provider_;
+  core::Schema schema_;
+};
+
+// The state object for `connection` of `service_id`.
+core::Value ConnectionState(const core::Type& type, const std::string& service_id,
+                            const cloud::Connection& connection);
+
+// Looks up one connection by endpoint id; nullopt when the service has none.
+absl::StatusOr<std::optional<cloud::Connection>> FindConnection(
+    const cloud::VpcepClient& client, const std::string& service_id,
+    const std::string& endpoint_id);
+
+}  // namespace vpcep::resources
+
+#endif  // VPCEP_RESOURCES_CONNECTION_APPROVAL_CONNECTION_APPROVAL_H_

@@ -1,0 +1,49 @@
+// The vpcep provider: configuration schema, credential resolution with the
+// usual HW_* environment fallbacks, and the shared API client its resources use.
+#ifndef VPCEP_RESOURCES_VPCEP_PROVIDER_H_
+#define VPCEP_RESOURCES_VPCEP_PROVIDER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "provider/cloud/client.h"
+#include "provider/core/provider.h"
+
+namespace vpcep::resources {
+
+class VpcepProvider : public core::Provider {
+ public:
+  // `transport` is the HTTP transport for API calls; null = libcurl.
+  explicit VpcepProvider(std::shared_ptr<cloud::HttpTransport> transport = nullptr);
+
+  const core::Schema& GetSchema() const override { return schema_; }
+  void ValidateConfig(const core::Value& config, core::Diagnostics& diags) const override;
+  void Configure(const core::Value& config, absl::string_view terraform_version,
+                 core::Diagnostics& diags) override;
+  std::vector<core::Resource*> Resources() override;
+  std::vector<core::DataSource*> DataSources() override;
+
+  // The API client, or an error explaining why the provider is not usable yet.
+  absl::StatusOr<std::shared_ptr<const cloud::VpcepClient>> Client() const;
+
+ private:
+  core::Schema schema_;
+  std::shared_ptr<cloud::HttpTransport> transport_;
+  std::vector<std::unique_ptr<core::Resource>> resources_;
+  std::vector<std::unique_ptr<core::DataSource>> data_sources_;
+
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const cloud::VpcepClient> client_ ABSL_GUARDED_BY(mu_);
+  std::string unconfigured_reason_ ABSL_GUARDED_BY(mu_);
+};
+
+// Default API endpoint of a region (myhuaweicloud.eu for eu-west-101).
+std::string DefaultEndpoint(absl::string_view region);
+
+}  // namespace vpcep::resources
+
+#endif  // VPCEP_RESOURCES_VPCEP_PROVIDER_H_

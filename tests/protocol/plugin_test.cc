@@ -1,0 +1,184 @@
+// The provider binary launched exactly as Terraform launches it.
+#include <signal.h>
+
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "gtest/gtest.h"
+#include "tests/support/plugin_client.h"
+#include "tests/support/provider_driver.h"
+
+namespace vpcep::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+LaunchOptions Defaults(const std::string& versions = "5,6") {
+  LaunchOptions o;
+  o.binary = VPCEP_PROVIDER_BINARY;
+  o.protocol_versions = versions;
+  o.env["TF_LOG"] = "";
+  o.env["TF_LOG_PROVIDER"] = "";
+  return o;
+}
+
+std::unique_ptr<PluginClient> MustLaunch(const LaunchOptions& o) {
+  absl::StatusOr<std::unique_ptr<PluginClient>> c = PluginClient::Launch(o);
+  EXPECT_TRUE(c.ok()) << c.status();
+  return c.ok() ? *std::move(c) : nullptr;
+}
+
+TEST(Handshake, OffersFiveAndSixPicksSix) {
+  auto c = MustLaunch(Defaults("5,6"));
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->handshake().core_version, 1);
+  EXPECT_EQ(c->protocol(), 6);
+  EXPECT_EQ(c->handshake().transport, "grpc");
+  EXPECT_EQ(c->handshake().network, "unix");
+  EXPECT_EQ(c->handshake().cert_base64.find('='), std::string::npos) << "padding breaks Go";
+}
+
+TEST(Handshake, NegotiationIgnoresOrder) {
+  auto c = MustLaunch(Defaults("6,5"));
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->protocol(), 6);
+}
+
+TEST(Handshake, OffersOnlyFivePicksFive) {
+  auto c = MustLaunch(Defaults("5"));
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->protocol(), 5);
+  ProviderDriver d(*c);
+  EXPECT_TRUE(d.LoadSchema().ok());
+  EXPECT_EQ(d.resource_types().count("vpcep_connection_approval"), 1u);
+}
+
+TEST(Handshake, RefusesWithoutMagicCookie) {
+  LaunchOptions o = Defaults();
+  o.magic_cookie = false;
+  absl::StatusOr<std::unique_ptr<PluginClient>> c = PluginClient::Launch(o);
+  EXPECT_FALSE(c.ok());
+  EXPECT_THAT(std::string(c.status().message()), HasSubstr("not meant to be run directly"));
+}
+
+TEST(Handshake, RefusesUnsupportedVersions) {
+  absl::StatusOr<std::unique_ptr<PluginClient>> c = PluginClient::Launch(Defaults("4,7"));
+  EXPECT_FALSE(c.ok());
+  EXPECT_THAT(std::string(c.status().message()), HasSubstr("serves [5,6]"));
+}
+
+TEST(Mtls, ClientWithoutCertificateIsRefused) {
+  auto c = MustLaunch(Defaults());
+  ASSERT_NE(c, nullptr);
+  auto stub = tfplugin6::Provider::NewStub(c->ChannelWith(std::nullopt));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  tfplugin6::GetProviderSchema::Request req;
+  tfplugin6::GetProviderSchema::Response resp;
+  grpc::Status s = stub->GetProviderSchema(&ctx, req, &resp);
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(resp.resource_schemas_size(), 0);
+}
+
+TEST(Mtls, ClientWithAnotherCertificateIsRefused) {
+  auto c = MustLaunch(Defaults());
+  ASSERT_NE(c, nullptr);
+  absl::StatusOr<plugin::Certificate> stranger = plugin::GenerateSelfSigned("P-521");
+  ASSERT_TRUE(stranger.ok());
+  auto stub = tfplugin6::Provider::NewStub(c->ChannelWith(*stranger));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  tfplugin6::GetProviderSchema::Request req;
+  tfplugin6::GetProviderSchema::Response resp;
+  EXPECT_FALSE(stub->GetProviderSchema(&ctx, req, &resp).ok());
+}
+
+TEST(SideServices, HealthReportsPluginServing) {
+  auto c = MustLaunch(Defaults());
+  ASSERT_NE(c, nullptr);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::ByteBuffer request_bytes;
+  // grpc.health.v1.HealthCheckRequest{service: "plugin"}: field 1, length 6.
+  const char raw[] = "\x0a\x06plugin";
+  grpc::Slice slice(raw, sizeof(raw) - 1);
+  grpc::ByteBuffer req(&slice, 1), resp;
+  grpc::GenericStub generic(c->channel());
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  grpc::Status status;
+  generic.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &req, &resp,
+                    [&](grpc::Status s) {
+                      std::lock_guard<std::mutex> l(mu);
+                      status = s;
+                      done = true;
+                      cv.notify_all();
+                    });
+  std::unique_lock<std::mutex> l(mu);
+  ASSERT_TRUE(cv.wait_for(l, std::chrono::seconds(15), [&] { return done; }));
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(resp.Dump(&slices).ok());
+  std::string bytes;
+  for (auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  EXPECT_EQ(bytes, std::string("\x08\x01", 2));  // status: SERVING
+}
+
+TEST(SideServices, ShutdownExitsCleanlyWellUnderTwoSeconds) {
+  auto c = MustLaunch(Defaults());
+  ASSERT_NE(c, nullptr);
+  ProviderDriver d(*c);
+  ASSERT_TRUE(d.LoadSchema().ok());
+  absl::StatusOr<int> code = c->Shutdown(absl::Seconds(2));
+  ASSERT_TRUE(code.ok()) << code.status();
+  EXPECT_EQ(*code, 0) << c->process().Stderr();
+}
+
+TEST(SideServices, IgnoresSigint) {
+  auto c = MustLaunch(Defaults());
+  ASSERT_NE(c, nullptr);
+  c->process().Signal(SIGINT);
+  ProviderDriver d(*c);
+  EXPECT_TRUE(d.LoadSchema().ok()) << "provider must survive Ctrl-C and wait for StopProvider";
+  EXPECT_TRUE(d.Stop().ok());
+  EXPECT_TRUE(d.LoadSchema().ok()) << "StopProvider must not end the process";
+  absl::StatusOr<int> code = c->Shutdown(absl::Seconds(2));
+  ASSERT_TRUE(code.ok());
+  EXPECT_EQ(*code, 0);
+}
+
+TEST(Logging, WritesHclogJsonLinesAtRequestedLevel) {
+  LaunchOptions o = Defaults();
+  o.env["TF_LOG_PROVIDER"] = "DEBUG";
+  auto c = MustLaunch(o);
+  ASSERT_NE(c, nullptr);
+  ProviderDriver d(*c);
+  ASSERT_TRUE(d.LoadSchema().ok());
+  ASSERT_TRUE(c->Shutdown(absl::Seconds(2)).ok());
+  std::string err = c->process().Stderr();
+  EXPECT_THAT(err, HasSubstr("\"@level\":\"debug\""));
+  EXPECT_THAT(err, HasSubstr("\"@message\":\"GetProviderSchema\""));
+}
+
+TEST(Debug, DebugFlagPrintsReattachValue) {
+  SubprocessOptions sp;
+  sp.argv = {VPCEP_PROVIDER_BINARY, "--debug"};
+  sp.env = CurrentEnvironment();
+  sp.env.erase("TF_PLUGIN_MAGIC_COOKIE");
+  absl::StatusOr<std::unique_ptr<Subprocess>> p = Subprocess::Start(sp);
+  ASSERT_TRUE(p.ok());
+  bool found = false;
+  for (int i = 0; i < 6 && !found; ++i) {
+    absl::StatusOr<std::string> line = (*p)->ReadLine(absl::Seconds(20));
+    ASSERT_TRUE(line.ok()) << line.status();
+    found = line->find("TF_REATTACH_PROVIDERS='{\"terraform.local/vpcep/vpcep\"") !=
+            std::string::npos;
+  }
+  EXPECT_TRUE(found);
+  (*p)->Signal(SIGTERM);
+  EXPECT_EQ((*p)->Wait(absl::Seconds(5)), 0);
+}
+
+}  // namespace
+}  // namespace vpcep::testing

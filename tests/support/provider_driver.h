@@ -1,0 +1,69 @@
+// Drives a launched provider through Terraform's RPC sequence with msgpack
+// values, on whichever protocol (5 or 6) the handshake chose. Types are
+// derived from the provider's own GetProviderSchema answer, as Terraform does.
+#ifndef VPCEP_TESTS_SUPPORT_PROVIDER_DRIVER_H_
+#define VPCEP_TESTS_SUPPORT_PROVIDER_DRIVER_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "provider/core/type.h"
+#include "provider/core/value.h"
+#include "tests/support/plugin_client.h"
+
+namespace vpcep::testing {
+
+struct Diag {
+  bool error = false;
+  std::string summary;
+  std::string detail;
+  std::string path;  // attribute path joined with '.'
+};
+
+struct RpcResult {
+  core::Value value;
+  std::string private_data;
+  std::vector<Diag> diags;
+  std::vector<std::string> requires_replace;  // paths joined with '.'
+
+  bool HasError() const;
+  std::string DiagText() const;  // for assertion messages
+};
+
+class ProviderDriver {
+ public:
+  explicit ProviderDriver(PluginClient& client) : client_(client) {}
+
+  // GetProviderSchema; fills the type maps below.
+  absl::Status LoadSchema();
+  const core::Type& ResourceType(const std::string& name) const;
+  const core::Type& ProviderType() const { return provider_type_; }
+  const std::map<std::string, core::Type>& resource_types() const { return resource_types_; }
+
+  RpcResult ValidateProvider(const core::Value& config);
+  RpcResult Configure(const core::Value& config);
+  RpcResult ValidateResource(const std::string& type, const core::Value& config);
+  RpcResult Plan(const std::string& type, const core::Value& prior, const core::Value& proposed,
+                 const core::Value& config, const std::string& prior_private = "");
+  RpcResult Apply(const std::string& type, const core::Value& prior, const core::Value& planned,
+                  const core::Value& config, const std::string& planned_private = "");
+  RpcResult Read(const std::string& type, const core::Value& state,
+                 const std::string& private_data = "");
+  RpcResult Import(const std::string& type, const std::string& id);
+  RpcResult UpgradeState(const std::string& type, int64_t version, const std::string& json);
+  absl::Status Stop();
+
+  // Raw msgpack round trip for bad-input tests: sends bytes as the config.
+  RpcResult ValidateResourceRaw(const std::string& type, const std::string& msgpack);
+
+ private:
+  PluginClient& client_;
+  core::Type provider_type_;
+  std::map<std::string, core::Type> resource_types_;
+};
+
+}  // namespace vpcep::testing
+
+#endif  // VPCEP_TESTS_SUPPORT_PROVIDER_DRIVER_H_
