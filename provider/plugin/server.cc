@@ -214,18 +214,20 @@ int Serve(core::Provider& provider, const ServeOptions& options) {
                 {{"protocol", std::to_string(version)}, {"address", listener.address}});
 
   std::thread signal_watcher([&] {
-    timespec tick{0, 100 * 1000 * 1000};
-    while (!shutdown.HasBeenNotified()) {
-      if (sigtimedwait(&shutdown_signals, nullptr, &tick) > 0 && !shutdown.HasBeenNotified()) {
-        shutdown.Notify();
-      }
-    }
+    int sig = 0;
+    sigwait(&shutdown_signals, &sig);
+    if (!shutdown.HasBeenNotified()) shutdown.Notify();
   });
   shutdown.WaitForNotification();
+  // Wakes the watcher when the shutdown came from GRPCController instead.
+  pthread_kill(signal_watcher.native_handle(), SIGTERM);
   signal_watcher.join();
 
   provider.stop().Stop();  // ends waits so that in-flight calls return
-  server->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(800));
+  core::LogDebug("stopping server");
+  // go-plugin itself stops hard; in-flight calls were told to stop just above.
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(100));
+  core::LogDebug("server stopped");
   server.reset();
   if (listener.network == "unix") unlink(listener.address.c_str());
   if (!listener.socket_dir.empty()) rmdir(listener.socket_dir.c_str());
