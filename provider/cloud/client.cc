@@ -109,7 +109,9 @@ std::string VpcepClient::ServiceUrl(absl::string_view service_id) const {
 absl::StatusOr<HttpResponse> VpcepClient::Call(absl::string_view operation, HttpRequest request,
                                                bool retry_safe) const {
   request.timeout = options_.request_timeout;
-  request.stop = stop_;
+  // Reads may be abandoned at once on a stop; a POST is left to finish (it is
+  // bounded by the request timeout) so its outcome is known, not guessed.
+  request.stop = request.method == "GET" ? stop_ : nullptr;
   request.headers.emplace_back("Content-Type", request.method == "GET"
                                                    ? "application/json"
                                                    : "application/json;charset=UTF-8");

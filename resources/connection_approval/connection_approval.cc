@@ -78,13 +78,13 @@ std::string ErrorDetails(const cloud::Connection& c) {
 
 // Polls the list call until the connection reaches `target`, disappears (only
 // when `gone_ok`), fails, or the deadline or a stop request comes first.
+// `last` keeps the latest observation, for the state saved on failure.
 absl::StatusOr<std::optional<cloud::Connection>> WaitForStatus(
     const cloud::VpcepClient& client, const core::StopSignal& stop, const std::string& service_id,
     const std::string& endpoint_id, absl::string_view target, bool gone_ok,
-    absl::Duration timeout) {
+    absl::Duration timeout, std::optional<cloud::Connection>& last) {
   absl::Time deadline = absl::Now() + timeout;
   absl::Duration interval = absl::Milliseconds(200);
-  std::optional<cloud::Connection> last;
   while (true) {
     absl::StatusOr<std::optional<cloud::Connection>> found =
         FindConnection(client, service_id, endpoint_id);
@@ -228,20 +228,22 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
     absl::StatusOr<std::vector<cloud::Connection>> acted =
         client.Act(service_id, "receive", endpoint_id);
     if (!acted.ok() && cloud::ApiErrorCode(acted.status()) != "EndPoint.2014") {
+      if (cloud::ApiHttpStatus(acted.status()) == 0) {
+        // No answer: the receive may have taken effect, so keep tracking it.
+        resp.new_state = ConnectionState(planned.type(), service_id, **current);
+      }
       resp.diags.AddStatus(absl::StrCat("Cannot approve ", what), acted.status());
       return;
     }
   }
+  std::optional<cloud::Connection> last = *current;
   absl::StatusOr<std::optional<cloud::Connection>> done = WaitForStatus(
-      client, stop, service_id, endpoint_id, "accepted", false, kDefaultTimeout);
+      client, stop, service_id, endpoint_id, "accepted", false, kDefaultTimeout, last);
   if (!done.ok()) {
-    // The receive went out: keep the approval in state (Terraform marks it
-    // tainted) so an acceptance completing later is never left untracked.
-    absl::StatusOr<std::optional<cloud::Connection>> last =
-        FindConnection(client, service_id, endpoint_id);
-    if (last.ok() && last->has_value()) {
-      resp.new_state = ConnectionState(planned.type(), service_id, **last);
-    }
+    // The receive went out: keep the approval in state with the last status
+    // seen (Terraform marks it tainted), so an acceptance completing later is
+    // never left untracked.
+    if (last.has_value()) resp.new_state = ConnectionState(planned.type(), service_id, *last);
     resp.diags.AddStatus(absl::StrCat("Approval of ", what, " did not complete"), done.status());
     return;
   }
@@ -267,8 +269,9 @@ void ConnectionApproval::Delete(const cloud::VpcepClient& client, const Value& p
     resp.diags.AddStatus(absl::StrCat("Cannot reject ", what), acted.status());
     return;
   }
+  std::optional<cloud::Connection> last;
   absl::StatusOr<std::optional<cloud::Connection>> done = WaitForStatus(
-      client, provider_.stop(), service_id, endpoint_id, "rejected", true, kDefaultTimeout);
+      client, provider_.stop(), service_id, endpoint_id, "rejected", true, kDefaultTimeout, last);
   if (!done.ok()) {
     resp.diags.AddStatus(absl::StrCat("Rejection of ", what, " did not complete"),
                          done.status());

@@ -1,0 +1,252 @@
+// Provider + simulator, driven through the plugin protocol as Terraform does:
+// plan and apply create, refresh, no-change plan, drift, import, destroy.
+#include <future>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/plugin_client.h"
+#include "tests/support/provider_driver.h"
+#include "tests/support/simulator_process.h"
+
+namespace vpcep::testing {
+namespace {
+
+using core::Type;
+using core::Value;
+using ::testing::HasSubstr;
+
+constexpr char kApproval[] = "vpcep_connection_approval";
+
+// What Terraform's objchange.ProposedNew computes for this schema: config
+// values, computed attributes from the prior state (null on create).
+Value ProposedNew(const Type& type, const Value& prior, const Value& config) {
+  std::map<std::string, Value> attrs;
+  for (const auto& [name, t] : type.attributes()) {
+    const Value& c = config.Attr(name);
+    attrs[name] = !c.is_null() ? c : (prior.is_null() ? Value::Null(t) : prior.Attr(name));
+  }
+  return Value::ObjectOf(type, attrs);
+}
+
+class LifecycleTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { StartWith({"--transition-delay", "50ms"}); }
+
+  void StartWith(const std::vector<std::string>& sim_args, const std::string& token = "") {
+    auto sim = SimulatorProcess::Start(VPCEP_SIM_BINARY, sim_args);
+    ASSERT_TRUE(sim.ok()) << sim.status();
+    sim_ = *std::move(sim);
+    LaunchOptions o;
+    o.binary = VPCEP_PROVIDER_BINARY;
+    o.protocol_versions = GetParam();
+    o.env["HW_AUTH_TOKEN"] = "";
+    o.env["HW_PROJECT_ID"] = "";
+    o.env["HW_REGION_NAME"] = "";
+    o.env["HW_VPCEP_ENDPOINT"] = "";
+    auto client = PluginClient::Launch(o);
+    ASSERT_TRUE(client.ok()) << client.status();
+    client_ = *std::move(client);
+    driver_ = std::make_unique<ProviderDriver>(*client_);
+    ASSERT_TRUE(driver_->LoadSchema().ok());
+    type_ = driver_->ResourceType(kApproval);
+    Value config = Value::ObjectOf(
+        driver_->ProviderType(),
+        {{"project_id", Value::String(SimulatorProcess::kProjectId)},
+         {"auth_token", Value::String(token.empty() ? SimulatorProcess::kToken : token)},
+         {"endpoints", Value::Map(Type::String(), {{"vpcep", Value::String(sim_->base_url())}})}});
+    RpcResult r = driver_->Configure(config);
+    ASSERT_FALSE(r.HasError()) << r.DiagText();
+  }
+
+  Value Config(const std::string& service, const std::string& endpoint) {
+    return Value::ObjectOf(type_, {{"service_id", Value::String(service)},
+                                   {"endpoint_id", Value::String(endpoint)}});
+  }
+
+  // Plan + apply of a create, as `terraform apply` does it.
+  RpcResult Create(const Value& config) {
+    Value proposed = ProposedNew(type_, Value::Null(type_), config);
+    RpcResult plan = driver_->Plan(kApproval, Value::Null(type_), proposed, config);
+    EXPECT_FALSE(plan.HasError()) << plan.DiagText();
+    EXPECT_FALSE(plan.value.Attr("id").is_known()) << "id must be planned unknown";
+    return driver_->Apply(kApproval, Value::Null(type_), plan.value, config, plan.private_data);
+  }
+
+  RpcResult Destroy(const Value& state) {
+    return driver_->Apply(kApproval, state, Value::Null(type_), Value::Null(type_));
+  }
+
+  int64_t ReceiveCount() {
+    auto stats = sim_->Stats();
+    EXPECT_TRUE(stats.ok()) << stats.status();
+    return stats.ok() ? (*stats)["actions"].value("receive", int64_t{-1}) : -1;
+  }
+
+  std::unique_ptr<SimulatorProcess> sim_;
+  std::unique_ptr<PluginClient> client_;
+  std::unique_ptr<ProviderDriver> driver_;
+  Type type_;
+};
+
+TEST_P(LifecycleTest, CreateReadPlanDestroy) {
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(service.ok()) << service.status();
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+  Value config = Config(*service, *endpoint);
+
+  RpcResult created = Create(config);
+  ASSERT_FALSE(created.HasError()) << created.DiagText();
+  const Value& state = created.value;
+  EXPECT_EQ(state.Attr("status").AsString(), "accepted");
+  EXPECT_EQ(state.Attr("id").AsString(), absl::StrCat(*service, "/", *endpoint));
+  EXPECT_EQ(state.Attr("domain_id").AsString(), "domain-a");
+  EXPECT_TRUE(state.is_wholly_known());
+  auto remote = sim_->GetConnection(*service, *endpoint);
+  ASSERT_TRUE(remote.ok());
+  EXPECT_EQ((*remote)["status"], "accepted");
+
+  RpcResult read = driver_->Read(kApproval, state, created.private_data);
+  ASSERT_FALSE(read.HasError()) << read.DiagText();
+  EXPECT_TRUE(read.value.Equals(state)) << read.value.DebugString();
+
+  RpcResult plan = driver_->Plan(kApproval, read.value, ProposedNew(type_, read.value, config),
+                                 config, read.private_data);
+  ASSERT_FALSE(plan.HasError()) << plan.DiagText();
+  EXPECT_TRUE(plan.value.Equals(read.value)) << "a second plan must show no changes";
+  EXPECT_TRUE(plan.requires_replace.empty());
+
+  RpcResult destroyed = Destroy(read.value);
+  ASSERT_FALSE(destroyed.HasError()) << destroyed.DiagText();
+  EXPECT_TRUE(destroyed.value.is_null());
+  remote = sim_->GetConnection(*service, *endpoint);
+  ASSERT_TRUE(remote.ok());
+  EXPECT_EQ((*remote)["status"], "rejected");
+}
+
+TEST_P(LifecycleTest, OutOfBandRejectMakesRefreshDropTheApproval) {
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  RpcResult created = Create(Config(*service, *endpoint));
+  ASSERT_FALSE(created.HasError()) << created.DiagText();
+  ASSERT_TRUE(sim_->SetStatus(*service, *endpoint, "rejected").ok());
+  RpcResult read = driver_->Read(kApproval, created.value);
+  ASSERT_FALSE(read.HasError()) << read.DiagText();
+  EXPECT_TRUE(read.value.is_null()) << "a null state makes Terraform plan a new approval";
+}
+
+TEST_P(LifecycleTest, CreateAdoptsAlreadyAcceptedConnectionWithoutPost) {
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-a", "accepted");
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+  int64_t before = ReceiveCount();
+  RpcResult created = Create(Config(*service, *endpoint));
+  ASSERT_FALSE(created.HasError()) << created.DiagText();
+  EXPECT_EQ(created.value.Attr("status").AsString(), "accepted");
+  EXPECT_EQ(ReceiveCount(), before);
+}
+
+TEST_P(LifecycleTest, UnknownEndpointIsReportedOnEndpointId) {
+  auto service = sim_->AddService(true);
+  RpcResult created = Create(Config(*service, "no-such-endpoint"));
+  ASSERT_TRUE(created.HasError());
+  EXPECT_EQ(created.diags[0].path, "endpoint_id");
+  EXPECT_TRUE(created.value.is_null());
+}
+
+TEST_P(LifecycleTest, ImportYieldsTheFullStateAfterRead) {
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-b", "accepted");
+  RpcResult imported = driver_->Import(kApproval, absl::StrCat(*service, "/", *endpoint));
+  ASSERT_FALSE(imported.HasError()) << imported.DiagText();
+  RpcResult read = driver_->Read(kApproval, imported.value, imported.private_data);
+  ASSERT_FALSE(read.HasError()) << read.DiagText();
+  EXPECT_EQ(read.value.Attr("domain_id").AsString(), "domain-b");
+  EXPECT_EQ(read.value.Attr("status").AsString(), "accepted");
+  EXPECT_TRUE(read.value.is_wholly_known());
+}
+
+TEST_P(LifecycleTest, MalformedImportIdIsRejected) {
+  RpcResult imported = driver_->Import(kApproval, "only-one-part");
+  ASSERT_TRUE(imported.HasError());
+  EXPECT_THAT(imported.DiagText(), HasSubstr("<service_id>/<endpoint_id>"));
+}
+
+TEST_P(LifecycleTest, InvalidIdIsReportedAtItsAttribute) {
+  RpcResult r = driver_->ValidateResource(kApproval, Config("svc", "bad id!"));
+  ASSERT_TRUE(r.HasError());
+  EXPECT_EQ(r.diags[0].path, "endpoint_id");
+  Value unknown = Value::ObjectOf(type_, {{"service_id", Value::Unknown(Type::String())},
+                                          {"endpoint_id", Value::String("ok-id")}});
+  EXPECT_FALSE(driver_->ValidateResource(kApproval, unknown).HasError());
+}
+
+TEST_P(LifecycleTest, ChangingEndpointForcesReplacement) {
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  RpcResult created = Create(Config(*service, *endpoint));
+  ASSERT_FALSE(created.HasError()) << created.DiagText();
+  Value config = Config(*service, "other-endpoint");
+  RpcResult plan = driver_->Plan(kApproval, created.value,
+                                 ProposedNew(type_, created.value, config), config);
+  ASSERT_FALSE(plan.HasError()) << plan.DiagText();
+  EXPECT_THAT(plan.requires_replace, ::testing::ElementsAre("endpoint_id"));
+}
+
+TEST_P(LifecycleTest, UpgradeStateProjectsStoredJson) {
+  std::string stored = R"({"service_id":"s","endpoint_id":"e","id":"s/e","status":"accepted",)"
+                       R"("marker_id":5,"domain_id":"d","created_at":"x","updated_at":"y",)"
+                       R"("removed_attribute":true})";
+  RpcResult r = driver_->UpgradeState(kApproval, 0, stored);
+  ASSERT_FALSE(r.HasError()) << r.DiagText();
+  EXPECT_EQ(r.value.Attr("marker_id").AsInt().value_or(-1), 5);
+}
+
+TEST_P(LifecycleTest, WrongTokenReportsApiCodeAndRequestId) {
+  StartWith({"--transition-delay", "50ms"}, "wrong-token");
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  RpcResult created = Create(Config(*service, *endpoint));
+  ASSERT_TRUE(created.HasError());
+  EXPECT_THAT(created.DiagText(), HasSubstr("HTTP 401"));
+  EXPECT_THAT(created.DiagText(), HasSubstr("APIGW.0301"));
+  EXPECT_THAT(created.DiagText(), HasSubstr("request id"));
+  EXPECT_THAT(created.DiagText(), ::testing::Not(HasSubstr("wrong-token")));
+}
+
+TEST_P(LifecycleTest, StopProviderEndsAWaitPromptly) {
+  StartWith({"--transition-delay", "1h"});
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  Value config = Config(*service, *endpoint);
+  Value proposed = ProposedNew(type_, Value::Null(type_), config);
+  RpcResult plan = driver_->Plan(kApproval, Value::Null(type_), proposed, config);
+  auto apply = std::async(std::launch::async, [&] {
+    return driver_->Apply(kApproval, Value::Null(type_), plan.value, config);
+  });
+  // The receive has been sent once the simulator shows the transition.
+  absl::Time give_up = absl::Now() + absl::Seconds(30);
+  while (absl::Now() < give_up) {
+    auto c = sim_->GetConnection(*service, *endpoint);
+    if (c.ok() && (*c)["status"] == "creating") break;
+  }
+  absl::Time stop_at = absl::Now();
+  ASSERT_TRUE(driver_->Stop().ok());
+  ASSERT_EQ(apply.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_LT(absl::Now() - stop_at, absl::Seconds(5));  // generous bound; measured in bench/
+  RpcResult r = apply.get();
+  ASSERT_TRUE(r.HasError());
+  EXPECT_THAT(r.DiagText(), HasSubstr("interrupted"));
+  // The receive went out, so the approval stays tracked (tainted) rather than lost.
+  EXPECT_FALSE(r.value.is_null());
+}
+
+INSTANTIATE_TEST_SUITE_P(Protocols, LifecycleTest, ::testing::Values("5", "5,6"),
+                         [](const auto& info) {
+                           return info.param == "5" ? std::string("V5") : std::string("V6");
+                         });
+
+}  // namespace
+}  // namespace vpcep::testing

@@ -1,0 +1,48 @@
+// Test helper: runs the vpcep-sim binary on a loopback port and talks to its
+// admin API (seeding services and connections, out-of-band changes, stats).
+#ifndef VPCEP_TESTS_SUPPORT_SIMULATOR_PROCESS_H_
+#define VPCEP_TESTS_SUPPORT_SIMULATOR_PROCESS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "nlohmann/json.hpp"
+#include "tests/support/subprocess.h"
+
+namespace vpcep::testing {
+
+class SimulatorProcess {
+ public:
+  static constexpr char kProjectId[] = "0123456789abcdef0123456789abcdef";
+  static constexpr char kToken[] = "sim-test-token";
+
+  // extra_args e.g. {"--transition-delay", "100ms"}.
+  static absl::StatusOr<std::unique_ptr<SimulatorProcess>> Start(
+      const std::string& binary, const std::vector<std::string>& extra_args = {});
+
+  const std::string& base_url() const { return base_url_; }
+  // Creates a service; returns its id.
+  absl::StatusOr<std::string> AddService(bool approval_enabled);
+  // Adds a connection (pendingAcceptance unless `status` says otherwise); returns its id.
+  absl::StatusOr<std::string> AddConnection(const std::string& service_id,
+                                            const std::string& domain_id,
+                                            const std::string& status = "");
+  absl::Status SetStatus(const std::string& service_id, const std::string& endpoint_id,
+                         const std::string& status);
+  // The connection as the API lists it (null JSON when absent).
+  absl::StatusOr<nlohmann::json> GetConnection(const std::string& service_id,
+                                               const std::string& endpoint_id);
+  absl::StatusOr<nlohmann::json> Stats();
+
+ private:
+  absl::StatusOr<nlohmann::json> Request(const std::string& method, const std::string& path,
+                                         const nlohmann::json& body, int expect_status);
+  std::unique_ptr<Subprocess> process_;
+  std::string base_url_;
+};
+
+}  // namespace vpcep::testing
+
+#endif  // VPCEP_TESTS_SUPPORT_SIMULATOR_PROCESS_H_
