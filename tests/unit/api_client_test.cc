@@ -1,0 +1,175 @@
+// The VPCEP client against a scripted transport: pagination, retries, errors.
+#include <deque>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "provider/cloud/api_error.h"
+#include "provider/cloud/client.h"
+
+namespace vpcep::cloud {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Answers requests in order from a script; when the script is empty it
+// serves a service of `total` connections, honouring limit and offset.
+class ScriptedTransport : public HttpTransport {
+ public:
+  absl::StatusOr<HttpResponse> Send(const HttpRequest& req) override {
+    absl::MutexLock lock(&mu_);
+    requests.push_back(req);
+    if (!script.empty()) {
+      auto next = script.front();
+      script.pop_front();
+      return next;
+    }
+    int offset = QueryInt(req.url, "offset"), limit = QueryInt(req.url, "limit");
+    nlohmann::json list = nlohmann::json::array();
+    for (int i = offset; i < std::min(total, offset + limit); ++i) {
+      list.push_back({{"id", absl::StrCat("ep-", i)}, {"status", "accepted"}, {"marker_id", i}});
+    }
+    HttpResponse r{200, {{"x-request-id", "req-ok"}}, ""};
+    r.body = nlohmann::json{{"connections", list}, {"total_count", total}}.dump();
+    return r;
+  }
+  static int QueryInt(const std::string& url, const std::string& key) {
+    size_t p = url.find(key + "=");
+    return p == std::string::npos ? 0 : std::atoi(url.c_str() + p + key.size() + 1);
+  }
+  absl::Mutex mu_;
+  std::deque<absl::StatusOr<HttpResponse>> script;
+  std::vector<HttpRequest> requests;
+  int total = 0;
+};
+
+HttpResponse Error(int status, const std::string& code, const std::string& msg) {
+  HttpResponse r{status, {{"x-request-id", "req-" + code}}, ""};
+  r.body = nlohmann::json{{"error_code", code}, {"error_msg", msg}}.dump();
+  return r;
+}
+
+class ClientTest : public ::testing::Test {
+ protected:
+  ClientTest() {
+    ClientOptions o;
+    o.endpoint = "https://vpcep.example/";
+    o.project_id = "p1";
+    o.initial_backoff = absl::Milliseconds(1);
+    o.max_backoff = absl::Milliseconds(4);
+    o.max_retries = 3;
+    client_ = std::make_unique<VpcepClient>(o, transport_, std::make_shared<TokenAuth>("tok"),
+                                            &stop_);
+  }
+  std::shared_ptr<ScriptedTransport> transport_ = std::make_shared<ScriptedTransport>();
+  core::StopSignal stop_;
+  std::unique_ptr<VpcepClient> client_;
+};
+
+TEST_F(ClientTest, ListWalksEveryPageOfAThousand) {
+  transport_->total = 2500;
+  auto list = client_->ListConnections("svc", {});
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_EQ(list->size(), 2500u);
+  EXPECT_EQ(transport_->requests.size(), 3u);
+  EXPECT_THAT(transport_->requests[0].url,
+              HasSubstr("https://vpcep.example/v1/p1/vpc-endpoint-services/svc/connections?limit=1000"));
+  EXPECT_EQ((*list)[2499].id, "ep-2499");
+}
+
+TEST_F(ClientTest, FiftyConnectionsTakeOneCall) {
+  transport_->total = 50;
+  auto list = client_->ListConnections("svc", {});
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->size(), 50u);
+  EXPECT_EQ(transport_->requests.size(), 1u);
+}
+
+TEST_F(ClientTest, SendsTokenAndFilterParameters) {
+  ListFilter f;
+  f.endpoint_id = "ep 1";
+  ASSERT_TRUE(client_->ListConnections("svc", f).ok());
+  const HttpRequest& r = transport_->requests[0];
+  EXPECT_THAT(r.url, HasSubstr("&id=ep%201"));
+  EXPECT_THAT(r.headers, ::testing::Contains(std::make_pair(std::string("X-Auth-Token"),
+                                                            std::string("tok"))));
+}
+
+TEST_F(ClientTest, RetriesEachRetryableClassThenSucceeds) {
+  transport_->script = {Error(500, "EndPoint.0001", "system error"),
+                        Error(429, "APIGW.0308", "throttled"),
+                        Error(400, "EndPoint.0022", "too many requests")};
+  auto list = client_->ListConnections("svc", {});
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_EQ(transport_->requests.size(), 4u);
+}
+
+TEST_F(ClientTest, RetriesNetworkErrors) {
+  transport_->script = {absl::UnavailableError("connection refused")};
+  ASSERT_TRUE(client_->ListConnections("svc", {}).ok());
+  EXPECT_EQ(transport_->requests.size(), 2u);
+}
+
+TEST_F(ClientTest, NeverRetriesAuthenticationFailure) {
+  transport_->script = {Error(401, "APIGW.0301", "Incorrect IAM authentication information")};
+  auto list = client_->ListConnections("svc", {});
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(transport_->requests.size(), 1u);
+  std::string msg(list.status().message());
+  EXPECT_THAT(msg, HasSubstr("list connections failed: HTTP 401 APIGW.0301"));
+  EXPECT_THAT(msg, HasSubstr("request id req-APIGW.0301"));
+  EXPECT_EQ(ApiErrorCode(list.status()), "APIGW.0301");
+}
+
+TEST_F(ClientTest, GivesUpAfterMaxRetries) {
+  for (int i = 0; i < 10; ++i) transport_->script.push_back(Error(503, "", "unavailable"));
+  auto list = client_->ListConnections("svc", {});
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(transport_->requests.size(), 4u);  // 1 + max_retries
+}
+
+TEST_F(ClientTest, ParsesTheNestedErrorShape) {
+  HttpResponse r{404, {{"x-request-id", "abc"}}, R"({"error":{"code":"EndPoint.2006","message":"gone"}})"};
+  transport_->script = {r};
+  auto acted = client_->Act("svc", "reject", "ep");
+  ASSERT_FALSE(acted.ok());
+  EXPECT_EQ(ApiErrorCode(acted.status()), "EndPoint.2006");
+  EXPECT_THAT(std::string(acted.status().message()), HasSubstr("gone (request id abc)"));
+}
+
+TEST_F(ClientTest, ActSendsOneEndpoint) {
+  transport_->script = {HttpResponse{200, {}, R"({"connections":[{"id":"ep","status":"creating"}]})"}};
+  auto acted = client_->Act("svc", "receive", "ep");
+  ASSERT_TRUE(acted.ok()) << acted.status();
+  EXPECT_EQ((*acted)[0].status, "creating");
+  nlohmann::json body = nlohmann::json::parse(transport_->requests[0].body);
+  EXPECT_EQ(body, (nlohmann::json{{"action", "receive"}, {"endpoints", {"ep"}}}));
+}
+
+TEST_F(ClientTest, StopInterruptsBackoff) {
+  ClientOptions o = client_->options();
+  o.initial_backoff = o.max_backoff = absl::Hours(1);
+  VpcepClient slow(o, transport_, std::make_shared<TokenAuth>("t"), &stop_);
+  transport_->script = {Error(500, "EndPoint.0001", "x")};
+  std::thread stopper([&] {
+    // Stop once the first attempt has been made, i.e. during the backoff.
+    while (true) {
+      {
+        absl::MutexLock lock(&transport_->mu_);
+        if (!transport_->requests.empty()) break;
+      }
+      std::this_thread::yield();
+    }
+    stop_.Stop();
+  });
+  auto list = slow.ListConnections("svc", {});
+  stopper.join();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.status().code(), absl::StatusCode::kCancelled);
+}
+
+}  // namespace
+}  // namespace vpcep::cloud
