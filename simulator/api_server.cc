@@ -1,0 +1,481 @@
+#include "simulator/api_server.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "simulator/errors.h"
+#include "simulator/json_codec.h"
+
+namespace vpcep::sim {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kMaxLimit = 1000;
+constexpr size_t kMaxBodyBytes = 4 << 20;
+// Requests served on one keep-alive connection before it is closed.
+constexpr size_t kKeepAliveMaxRequests = 1000;
+
+std::vector<std::string> SplitPath(absl::string_view path) {
+  return absl::StrSplit(path, '/', absl::SkipEmpty());
+}
+
+// A query parameter; an empty value counts as absent.
+std::optional<std::string> QueryParam(const httplib::Request& request, const char* name) {
+  if (!request.has_param(name)) return std::nullopt;
+  std::string value = request.get_param_value(name);
+  if (value.empty()) return std::nullopt;
+  return value;
+}
+
+absl::StatusOr<json> ParseJsonObject(const httplib::Request& request) {
+  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) return InvalidField("body", "is not valid JSON");
+  if (!body.is_object()) return InvalidField("body", "must be a JSON object");
+  return body;
+}
+
+// Like ParseJsonObject(), but an empty body is an empty object.
+absl::StatusOr<json> ParseOptionalJsonObject(const httplib::Request& request) {
+  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
+  return ParseJsonObject(request);
+}
+
+absl::StatusOr<ListQuery> ParseListQuery(const httplib::Request& request) {
+  ListQuery query;
+  query.id = QueryParam(request, "id");
+  if (auto marker = QueryParam(request, "marker_id")) {
+    int64_t value;
+    if (!absl::SimpleAtoi(*marker, &value) || value < 0) {
+      return MakeError(400, codes::kInvalidMarkerId,
+                       absl::StrCat("Invalid marker_id '", *marker, "'."));
+    }
+    query.marker_id = value;
+  }
+  if (auto status = QueryParam(request, "status")) {
+    std::optional<ConnectionStatus> parsed = ParseStatus(*status);
+    // creating and deleting exist but cannot be filtered on.
+    if (!parsed.has_value() || *parsed == ConnectionStatus::kCreating ||
+        *parsed == ConnectionStatus::kDeleting) {
+      return MakeError(400, codes::kInvalidStatus,
+                       absl::StrCat("Invalid status '", *status,
+                                    "'; use pendingAcceptance, accepted, rejected or failed."));
+    }
+    query.status = parsed;
+  }
+  if (auto sort_key = QueryParam(request, "sort_key")) {
+    if (*sort_key == "create_at") {
+      query.sort_key = SortKey::kCreatedAt;
+    } else if (*sort_key == "update_at") {
+      query.sort_key = SortKey::kUpdatedAt;
+    } else {
+      return MakeError(400, codes::kInvalidSortKey,
+                       absl::StrCat("Invalid sort_key '", *sort_key, "'; use create_at or update_at."));
+    }
+  }
+  if (auto sort_dir = QueryParam(request, "sort_dir")) {
+    if (*sort_dir == "desc") {
+      query.sort_dir = SortDir::kDesc;
+    } else if (*sort_dir == "asc") {
+      query.sort_dir = SortDir::kAsc;
+    } else {
+      return MakeError(400, codes::kInvalidSortDir,
+                       absl::StrCat("Invalid sort_dir '", *sort_dir, "'; use asc or desc."));
+    }
+  }
+  if (auto limit = QueryParam(request, "limit")) {
+    if (!absl::SimpleAtoi(*limit, &query.limit) || query.limit < 1 || query.limit > kMaxLimit) {
+      return MakeError(400, codes::kInvalidLimit,
+                       absl::StrCat("Invalid limit '", *limit, "'; use 1 to ", kMaxLimit, "."));
+    }
+  }
+  if (auto offset = QueryParam(request, "offset")) {
+    if (!absl::SimpleAtoi(*offset, &query.offset) || query.offset < 0) {
+      return MakeError(400, codes::kInvalidOffset,
+                       absl::StrCat("Invalid offset '", *offset, "'; use an integer >= 0."));
+    }
+  }
+  return query;
+}
+
+json ConnectionsJson(const std::vector<Connection>& connections) {
+  json array = json::array();
+  for (const Connection& connection : connections) array.push_back(ConnectionToJson(connection));
+  return array;
+}
+
+void Log(const httplib::Request& request, int status, absl::string_view request_id,
+         absl::Duration elapsed) {
+  std::string line = absl::StrFormat(
+      "%s vpcep-sim %s %s %d request_id=%s %.1fms\n",
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()), request.method,
+      request.path, status, request_id, absl::ToDoubleMilliseconds(elapsed));
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+}  // namespace
+
+ApiServer::ApiServer(Options options, State* state, Stats* stats, IdSource* ids)
+    : options_(std::move(options)),
+      state_(state),
+      stats_(stats),
+      ids_(ids),
+      routes_(BuildRoutes()) {
+  const int threads = options_.threads > 0 ? options_.threads : 1;
+  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_.set_keep_alive_timeout(
+      std::max<time_t>(1, absl::ToInt64Seconds(options_.keep_alive_timeout)));
+  server_.set_keep_alive_max_count(kKeepAliveMaxRequests);
+  server_.set_payload_max_length(kMaxBodyBytes);
+  auto handler = [this](const httplib::Request& request, httplib::Response& response) {
+    Handle(request, response);
+  };
+  // One catch-all route per method: httplib reads the body before calling a
+  // route handler (a pre-routing handler would see no body); our own table
+  // then does the routing.
+  server_.Get(".*", handler);
+  server_.Post(".*", handler);
+  server_.Put(".*", handler);
+  server_.Patch(".*", handler);
+  server_.Delete(".*", handler);
+  server_.Options(".*", handler);
+}
+
+ApiServer::~ApiServer() { Stop(); }
+
+absl::StatusOr<int> ApiServer::Bind(const std::string& host, int port) {
+  // httplib listens with a backlog of 5, so a burst of new connections (e.g.
+  // terraform -parallelism=10) would see dropped SYNs and 1 s retransmission
+  // stalls. Remember the socket httplib creates and widen the backlog.
+  int socket_fd = -1;
+  server_.set_socket_options([&socket_fd](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    socket_fd = sock;
+  });
+  int bound = 0;
+  if (port == 0) {
+    bound = server_.bind_to_any_port(host);
+  } else if (server_.bind_to_port(host, port)) {
+    bound = port;
+  }
+  if (bound <= 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", host, ":", port));
+  }
+  if (socket_fd >= 0) ::listen(socket_fd, SOMAXCONN);
+  return bound;
+}
+
+void ApiServer::Serve() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stop_requested_) return;
+    serving_ = true;
+  }
+  server_.listen_after_bind();
+  absl::MutexLock lock(&mu_);
+  serving_ = false;
+  serving_changed_.SignalAll();
+}
+
+void ApiServer::Stop() {
+  absl::MutexLock lock(&mu_);
+  stop_requested_ = true;
+  // httplib's stop() does nothing until its accept loop has started, so wait
+  // for that (or for Serve() to have returned) first.
+  while (serving_ && !server_.is_running()) {
+    serving_changed_.WaitWithTimeout(&mu_, absl::Milliseconds(1));
+  }
+  if (serving_) server_.stop();
+}
+
+std::vector<ApiServer::Route> ApiServer::BuildRoutes() {
+  const std::string kService = "/v1/{}/vpc-endpoint-services/{}";
+  auto route = [](const char* method, const std::string& path, bool api, ApiOperation operation,
+                  HandlerFn handler) {
+    std::vector<std::string> pattern = SplitPath(path);
+    return Route{method, std::move(pattern), api, operation, handler};
+  };
+  constexpr ApiOperation kNone = ApiOperation::kService;  // unused for admin routes
+  return {
+      route("GET", kService + "/connections", true, ApiOperation::kList,
+            &ApiServer::HandleListConnections),
+      route("POST", kService + "/connections/action", true, ApiOperation::kAction,
+            &ApiServer::HandleAction),
+      route("PUT", kService + "/connections/description", true, ApiOperation::kDescription,
+            &ApiServer::HandleUpdateDescriptions),
+      route("GET", kService, true, ApiOperation::kService, &ApiServer::HandleGetService),
+      route("GET", "/admin/health", false, kNone, &ApiServer::HandleHealth),
+      route("GET", "/admin/stats", false, kNone, &ApiServer::HandleGetStats),
+      route("POST", "/admin/stats/reset", false, kNone, &ApiServer::HandleResetStats),
+      route("GET", "/admin/services", false, kNone, &ApiServer::HandleAdminListServices),
+      route("POST", "/admin/services", false, kNone, &ApiServer::HandleAdminAddService),
+      route("DELETE", "/admin/services/{}", false, kNone, &ApiServer::HandleAdminRemoveService),
+      route("GET", "/admin/services/{}/connections", false, kNone,
+            &ApiServer::HandleAdminListConnections),
+      route("POST", "/admin/services/{}/connections", false, kNone,
+            &ApiServer::HandleAdminAddConnection),
+      route("POST", "/admin/services/{}/connections/{}/status", false, kNone,
+            &ApiServer::HandleAdminSetStatus),
+      route("DELETE", "/admin/services/{}/connections/{}", false, kNone,
+            &ApiServer::HandleAdminRemoveConnection),
+  };
+}
+
+const ApiServer::Route* ApiServer::Match(const httplib::Request& request,
+                                         std::vector<std::string>* params) const {
+  const std::vector<std::string> segments = SplitPath(request.path);
+  const std::string method = request.method == "HEAD" ? "GET" : request.method;
+  for (const Route& route : routes_) {
+    if (method != route.method || segments.size() != route.pattern.size()) continue;
+    std::vector<std::string> captured;
+    bool matched = true;
+    for (size_t i = 0; i < segments.size() && matched; ++i) {
+      if (route.pattern[i] == "{}") {
+        captured.push_back(segments[i]);
+      } else {
+        matched = segments[i] == route.pattern[i];
+      }
+    }
+    if (matched) {
+      *params = std::move(captured);
+      return &route;
+    }
+  }
+  return nullptr;
+}
+
+void ApiServer::Handle(const httplib::Request& request, httplib::Response& response) {
+  const absl::Time start = absl::Now();
+  const std::string request_id = ids_->NewRequestId();
+  response.set_header("X-Request-Id", request_id);
+
+  absl::StatusOr<Reply> reply;
+  std::vector<std::string> params;
+  const Route* route = Match(request, &params);
+  if (route == nullptr) {
+    reply = MakeError(404, codes::kGatewayNoApi,
+                      absl::StrCat("The API does not exist or has not been published: ",
+                                   request.method, " ", request.path));
+  } else {
+    reply = Dispatch(*route, Call{request, std::move(params)});
+  }
+
+  if (reply.ok()) {
+    response.status = reply->status;
+    response.set_content(DumpJson(reply->body), "application/json");
+  } else {
+    const ApiError error = ToApiError(reply.status());
+    response.status = error.http_status;
+    response.set_content(DumpJson(ErrorBody(error, request_id)), "application/json");
+  }
+  if (options_.log_requests) Log(request, response.status, request_id, absl::Now() - start);
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::Dispatch(const Route& route, const Call& call) {
+  if (route.api) {
+    stats_->CountRequest(route.operation);
+
+    // Extension point: fault injection (forced errors, added latency, dropped
+    // connections) goes here, after counting and before authentication.
+
+    if (options_.authenticator != nullptr) {
+      absl::Status auth = options_.authenticator->Authenticate(call.request);
+      if (!auth.ok()) {
+        if (auth.code() == absl::StatusCode::kUnauthenticated) stats_->CountUnauthorized();
+        return auth;
+      }
+    }
+    if (call.params[0] != state_->project_id()) {
+      return MakeError(400, codes::kInvalidProjectId,
+                       absl::StrCat("Invalid project ID '", call.params[0], "'."));
+    }
+  }
+  try {
+    return (this->*route.handler)(call);
+  } catch (const std::exception& e) {
+    // nlohmann::json may throw on unexpected shapes; never let it escape.
+    return MakeError(500, codes::kSystemError, absl::StrCat("System error: ", e.what()));
+  }
+}
+
+// ---- VPCEP API
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleListConnections(const Call& call) {
+  absl::StatusOr<ListQuery> query = ParseListQuery(call.request);
+  if (!query.ok()) return query.status();
+  absl::StatusOr<ListResult> result = state_->ListConnections(call.params[1], *query);
+  if (!result.ok()) return result.status();
+  return Reply{200, {{"connections", ConnectionsJson(result->connections)},
+                     {"total_count", result->total_count}}};
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleAction(const Call& call) {
+  absl::StatusOr<json> body = ParseJsonObject(call.request);
+  if (!body.ok()) return body.status();
+
+  auto action_it = body->find("action");
+  if (action_it == body->end() || action_it->is_null()) {
+    return InvalidField("action", "is required");
+  }
+  if (!action_it->is_string()) return InvalidField("action", "must be a string");
+  auto endpoints_it = body->find("endpoints");
+  if (endpoints_it == body->end() || endpoints_it->is_null()) {
+    return InvalidField("endpoints", "is required");
+  }
+  if (!endpoints_it->is_array()) return InvalidField("endpoints", "must be an array");
+  for (const json& item : *endpoints_it) {
+    if (!item.is_string() || item.get<std::string>().empty()) {
+      return InvalidField("endpoints", "must contain endpoint id strings");
+    }
+  }
+  const std::string action_name = action_it->get<std::string>();
+  std::optional<Action> action = ParseAction(action_name);
+  if (!action.has_value()) {
+    return MakeError(400, codes::kInvalidAction,
+                     absl::StrCat("Invalid action '", action_name, "'; use receive or reject."));
+  }
+  if (endpoints_it->size() != 1) {
+    return MakeError(400, codes::kOneEndpointOnly,
+                     absl::StrCat("Exactly one endpoint per request is supported, got ",
+                                  endpoints_it->size(), "."));
+  }
+
+  absl::StatusOr<Connection> connection =
+      state_->ApplyAction(call.params[1], (*endpoints_it)[0].get<std::string>(), *action);
+  if (!connection.ok()) return connection.status();
+  stats_->CountAction(*action);
+  return Reply{200, {{"connections", json::array({ConnectionToJson(*connection)})}}};
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleGetService(const Call& call) {
+  absl::StatusOr<Service> service = state_->GetService(call.params[1]);
+  if (!service.ok()) return service.status();
+  return Reply{200, ServiceToJson(*service)};
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleUpdateDescriptions(const Call& call) {
+  absl::StatusOr<json> body = ParseJsonObject(call.request);
+  if (!body.ok()) return body.status();
+  auto list = body->find("connections");
+  if (list == body->end() || list->is_null()) return InvalidField("connections", "is required");
+  if (!list->is_array() || list->empty()) {
+    return InvalidField("connections", "must be a non-empty array");
+  }
+  std::vector<DescriptionUpdate> updates;
+  for (size_t i = 0; i < list->size(); ++i) {
+    const json& item = (*list)[i];
+    const std::string where = absl::StrCat("connections[", i, "]");
+    if (!item.is_object()) return InvalidField(where, "must be an object");
+    auto id = item.find("id");
+    if (id == item.end() || !id->is_string() || id->get<std::string>().empty()) {
+      return InvalidField(where + ".id", "is required (a string)");
+    }
+    auto description = item.find("description");
+    if (description == item.end() || !description->is_string()) {
+      return InvalidField(where + ".description", "is required (a string)");
+    }
+    updates.push_back({id->get<std::string>(), description->get<std::string>()});
+  }
+  absl::StatusOr<std::vector<Connection>> updated =
+      state_->UpdateDescriptions(call.params[1], updates);
+  if (!updated.ok()) return updated.status();
+  return Reply{200, {{"connections", ConnectionsJson(*updated)}}};
+}
+
+// ---- Admin API
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleHealth(const Call&) {
+  return Reply{200, {{"status", "ok"}}};
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleGetStats(const Call&) {
+  return Reply{200, StatsToJson(stats_->Snapshot())};
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleResetStats(const Call&) {
+  stats_->Reset();
+  return Reply{200, StatsToJson(stats_->Snapshot())};
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminListServices(const Call&) {
+  json services = json::array();
+  for (const Service& service : state_->ListServices()) services.push_back(ServiceToJson(service));
+  return Reply{200, {{"services", std::move(services)}}};
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminAddService(const Call& call) {
+  absl::StatusOr<json> body = ParseOptionalJsonObject(call.request);
+  if (!body.ok()) return body.status();
+  absl::StatusOr<ServiceSpec> spec = ServiceSpecFromJson(*body);
+  if (!spec.ok()) return spec.status();
+  absl::StatusOr<Service> service = state_->AddService(*spec);
+  if (!service.ok()) return service.status();
+  return Reply{201, ServiceToJson(*service)};
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminRemoveService(const Call& call) {
+  absl::Status removed = state_->RemoveService(call.params[0]);
+  if (!removed.ok()) return removed;
+  return Reply{200, json::object()};
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminListConnections(const Call& call) {
+  absl::StatusOr<std::vector<Connection>> connections = state_->AllConnections(call.params[0]);
+  if (!connections.ok()) return connections.status();
+  return Reply{200, {{"connections", ConnectionsJson(*connections)},
+                     {"total_count", connections->size()}}};
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminAddConnection(const Call& call) {
+  absl::StatusOr<json> body = ParseJsonObject(call.request);
+  if (!body.ok()) return body.status();
+  absl::StatusOr<ConnectionSpec> spec = ConnectionSpecFromJson(*body);
+  if (!spec.ok()) return spec.status();
+  absl::StatusOr<Connection> connection = state_->AddConnection(call.params[0], *spec);
+  if (!connection.ok()) return connection.status();
+  return Reply{201, ConnectionToJson(*connection)};
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminSetStatus(const Call& call) {
+  absl::StatusOr<json> body = ParseJsonObject(call.request);
+  if (!body.ok()) return body.status();
+  auto status_it = body->find("status");
+  if (status_it == body->end() || !status_it->is_string()) {
+    return InvalidField("status", "is required (a string)");
+  }
+  std::optional<ConnectionStatus> status = ParseStatus(status_it->get<std::string>());
+  if (!status.has_value()) {
+    return InvalidField("status",
+                        absl::StrCat("unknown status '", status_it->get<std::string>(), "'"));
+  }
+  std::vector<ConnectionError> errors;
+  auto errors_it = body->find("error");
+  if (errors_it != body->end() && !errors_it->is_null()) {
+    absl::StatusOr<std::vector<ConnectionError>> parsed =
+        ConnectionErrorsFromJson(*errors_it, "error");
+    if (!parsed.ok()) return parsed.status();
+    errors = *std::move(parsed);
+  }
+  absl::StatusOr<Connection> connection =
+      state_->SetConnectionStatus(call.params[0], call.params[1], *status, std::move(errors));
+  if (!connection.ok()) return connection.status();
+  return Reply{200, ConnectionToJson(*connection)};
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminRemoveConnection(const Call& call) {
+  absl::Status removed = state_->RemoveConnection(call.params[0], call.params[1]);
+  if (!removed.ok()) return removed;
+  return Reply{200, json::object()};
+}
+
+}  // namespace vpcep::sim

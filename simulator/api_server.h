@@ -1,0 +1,119 @@
+// ApiServer: the HTTP face of the simulator (cpp-httplib).
+//
+// Every request, whatever its method or path, enters through Handle(), which
+// in order: assigns a request id (X-Request-Id header on every response),
+// matches the route (unknown: 404 APIGW.0101), counts it, then for API routes
+// authenticates (401 APIGW.0301) and checks the project id in the path
+// (400 EndPoint.0014) before calling the route's handler, and finally logs
+// one line to stderr. Checks to be added later (fault injection: error rates,
+// latency, dropped connections) belong in Handle(), between the count and the
+// handler; see the comment there.
+//
+// Thread-safety: httplib calls Handle() from a pool of worker threads; the
+// server holds no mutable state of its own besides what State, Stats and
+// IdSource guard. Bind() and Serve() are called once each, Stop() from any
+// thread (Serve() then returns).
+
+#ifndef VPCEP_SIMULATOR_API_SERVER_H_
+#define VPCEP_SIMULATOR_API_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "httplib.h"
+#include "nlohmann/json.hpp"
+#include "simulator/authenticator.h"
+#include "simulator/ids.h"
+#include "simulator/state.h"
+#include "simulator/stats.h"
+
+namespace vpcep::sim {
+
+class ApiServer {
+ public:
+  struct Options {
+    std::shared_ptr<const Authenticator> authenticator;  // null: allow all
+    bool log_requests = false;
+    int threads = 16;
+    // How long an idle keep-alive connection is held. Stop() may wait this
+    // long for clients that keep connections open.
+    absl::Duration keep_alive_timeout = absl::Seconds(1);
+  };
+
+  // `state`, `stats` and `ids` must outlive the server.
+  ApiServer(Options options, State* state, Stats* stats, IdSource* ids);
+  ~ApiServer();
+
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // Binds the listening socket; returns the port (useful with port 0).
+  absl::StatusOr<int> Bind(const std::string& host, int port);
+  // Accepts connections until Stop(). Requires a successful Bind().
+  void Serve();
+  void Stop();
+
+ private:
+  // A handler's successful answer.
+  struct Reply {
+    int status = 200;
+    nlohmann::json body;
+  };
+  struct Call {
+    const httplib::Request& request;
+    std::vector<std::string> params;  // the route's {placeholders}, in order
+  };
+  using HandlerFn = absl::StatusOr<Reply> (ApiServer::*)(const Call&);
+  struct Route {
+    const char* method;
+    std::vector<std::string> pattern;  // path segments; "{}" matches any one
+    bool api;                          // authenticated /v1 route
+    ApiOperation operation;            // for Stats (api routes only)
+    HandlerFn handler;
+  };
+
+  void Handle(const httplib::Request& request, httplib::Response& response);
+  const Route* Match(const httplib::Request& request, std::vector<std::string>* params) const;
+  absl::StatusOr<Reply> Dispatch(const Route& route, const Call& call);
+  static std::vector<Route> BuildRoutes();
+
+  // VPCEP API. params[0] is the project id, params[1] the service id.
+  absl::StatusOr<Reply> HandleListConnections(const Call& call);
+  absl::StatusOr<Reply> HandleAction(const Call& call);
+  absl::StatusOr<Reply> HandleGetService(const Call& call);
+  absl::StatusOr<Reply> HandleUpdateDescriptions(const Call& call);
+
+  // Admin API.
+  absl::StatusOr<Reply> HandleHealth(const Call& call);
+  absl::StatusOr<Reply> HandleGetStats(const Call& call);
+  absl::StatusOr<Reply> HandleResetStats(const Call& call);
+  absl::StatusOr<Reply> HandleAdminListServices(const Call& call);
+  absl::StatusOr<Reply> HandleAdminAddService(const Call& call);
+  absl::StatusOr<Reply> HandleAdminRemoveService(const Call& call);
+  absl::StatusOr<Reply> HandleAdminListConnections(const Call& call);
+  absl::StatusOr<Reply> HandleAdminAddConnection(const Call& call);
+  absl::StatusOr<Reply> HandleAdminSetStatus(const Call& call);
+  absl::StatusOr<Reply> HandleAdminRemoveConnection(const Call& call);
+
+  absl::Mutex mu_;
+  bool stop_requested_ ABSL_GUARDED_BY(mu_) = false;
+  bool serving_ ABSL_GUARDED_BY(mu_) = false;
+  absl::CondVar serving_changed_;
+
+  const Options options_;
+  State* const state_;
+  Stats* const stats_;
+  IdSource* const ids_;
+  const std::vector<Route> routes_;
+  httplib::Server server_;
+};
+
+}  // namespace vpcep::sim
+
+#endif  // VPCEP_SIMULATOR_API_SERVER_H_

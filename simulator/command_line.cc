@@ -1,0 +1,158 @@
+#include "simulator/command_line.h"
+
+#include <optional>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+
+namespace vpcep::sim {
+namespace {
+
+absl::Status ParseListen(const std::string& value, Simulator::Options& options) {
+  const size_t colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--listen wants HOST:PORT (e.g. 127.0.0.1:0), got '", value, "'"));
+  }
+  std::string host = value.substr(0, colon);
+  const std::string port_text = value.substr(colon + 1);
+  if (host.find(':') != std::string::npos && !(host.front() == '[' && host.back() == ']')) {
+    return absl::InvalidArgumentError("--listen: write IPv6 hosts in brackets, e.g. [::1]:8080");
+  }
+  int port;
+  if (!absl::SimpleAtoi(port_text, &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat("--listen: invalid port '", port_text, "'"));
+  }
+  options.host = host;
+  options.port = port;
+  return absl::OkStatus();
+}
+
+absl::Status ParseDelay(const std::string& flag, const std::string& value,
+                        Simulator::Options& options) {
+  absl::Duration delay;
+  if (flag == "--transition-delay-ms") {
+    int64_t ms;
+    if (!absl::SimpleAtoi(value, &ms) || ms < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--transition-delay-ms wants milliseconds >= 0, got '", value, "'"));
+    }
+    delay = absl::Milliseconds(ms);
+  } else if (value == "0") {
+    delay = absl::ZeroDuration();
+  } else if (!absl::ParseDuration(value, &delay) || delay < absl::ZeroDuration() ||
+             delay == absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--transition-delay wants a duration like 1s, 250ms or 1m30s, got '", value, "'"));
+  }
+  options.transition_delay = delay;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string Usage() {
+  return R"(Usage: vpcep-sim [flags]
+
+A local simulator of the Huawei Cloud VPC Endpoint (VPCEP) API, for tests.
+Prints its base URL (e.g. http://127.0.0.1:43123) as the first line of stdout,
+then serves until SIGINT or SIGTERM. Request logs go to stderr.
+
+Flags:
+  --listen HOST:PORT         Address to listen on (default 127.0.0.1:0, i.e. any
+                             free port). IPv6 hosts in brackets: [::1]:8080.
+  --allow-remote             Allow a non-loopback HOST (refused otherwise).
+  --project-id ID            Project id expected in API paths
+                             (default 0123456789abcdef0123456789abcdef).
+  --token TOKEN              Require header "X-Auth-Token: TOKEN" on API calls
+                             (default: no authentication).
+  --transition-delay DUR     Time a requested status change takes, as an
+                             absl duration: 1s, 250ms, 1m30s, 0 (default 1s).
+  --transition-delay-ms N    The same in milliseconds.
+  --seed FILE                JSON file of services and connections to start
+                             with (format in simulator/README.md).
+  --threads N                HTTP worker threads (default 16).
+  --random-seed N            Make generated ids reproducible.
+  --quiet                    Do not log requests.
+  -h, --help                 Print this help and exit.
+
+The /admin API (no authentication) seeds and inspects the state; see
+simulator/README.md.
+)";
+}
+
+absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
+  CommandLine result;
+  result.options.log_requests = true;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i];
+    std::optional<std::string> inline_value;
+    const size_t eq = flag.find('=');
+    if (absl::StartsWith(flag, "--") && eq != std::string::npos) {
+      inline_value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+    }
+    auto value = [&]() -> absl::StatusOr<std::string> {
+      if (inline_value.has_value()) return *inline_value;
+      if (i + 1 >= args.size()) {
+        return absl::InvalidArgumentError(absl::StrCat(flag, " needs a value"));
+      }
+      return args[++i];
+    };
+    auto no_value = [&]() -> absl::Status {
+      if (inline_value.has_value()) {
+        return absl::InvalidArgumentError(absl::StrCat(flag, " takes no value"));
+      }
+      return absl::OkStatus();
+    };
+
+    absl::Status status;
+    if (flag == "-h" || flag == "--help") {
+      status = no_value();
+      result.help = true;
+    } else if (flag == "--allow-remote") {
+      status = no_value();
+      result.options.allow_remote = true;
+    } else if (flag == "--quiet") {
+      status = no_value();
+      result.options.log_requests = false;
+    } else if (flag == "--listen" || flag == "--project-id" || flag == "--token" ||
+               flag == "--transition-delay" || flag == "--transition-delay-ms" ||
+               flag == "--seed" || flag == "--threads" || flag == "--random-seed") {
+      absl::StatusOr<std::string> v = value();
+      if (!v.ok()) return v.status();
+      if (flag == "--listen") {
+        status = ParseListen(*v, result.options);
+      } else if (flag == "--project-id") {
+        if (v->empty()) return absl::InvalidArgumentError("--project-id must not be empty");
+        result.options.project_id = *v;
+      } else if (flag == "--token") {
+        result.options.token = *v;
+      } else if (flag == "--seed") {
+        result.options.seed_file = *v;
+      } else if (flag == "--threads") {
+        if (!absl::SimpleAtoi(*v, &result.options.threads) || result.options.threads < 1 ||
+            result.options.threads > 1024) {
+          return absl::InvalidArgumentError(absl::StrCat("--threads wants 1..1024, got '", *v, "'"));
+        }
+      } else if (flag == "--random-seed") {
+        uint64_t seed;
+        if (!absl::SimpleAtoi(*v, &seed)) {
+          return absl::InvalidArgumentError(absl::StrCat("--random-seed wants an integer, got '", *v, "'"));
+        }
+        result.options.random_seed = seed;
+      } else {
+        status = ParseDelay(flag, *v, result.options);
+      }
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("unknown argument '", args[i], "'"));
+    }
+    if (!status.ok()) return status;
+  }
+  return result;
+}
+
+}  // namespace vpcep::sim

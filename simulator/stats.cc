@@ -1,0 +1,59 @@
+#include "simulator/stats.h"
+
+namespace vpcep::sim {
+
+nlohmann::json StatsToJson(const StatsSnapshot& stats) {
+  return {
+      {"requests",
+       {{"list", stats.list},
+        {"action", stats.action},
+        {"service", stats.service},
+        {"description", stats.description},
+        {"unauthorized", stats.unauthorized}}},
+      {"actions", {{"receive", stats.receive}, {"reject", stats.reject}}},
+  };
+}
+
+void Stats::CountRequest(ApiOperation operation) {
+  absl::MutexLock lock(&mu_);
+  switch (operation) {
+    case ApiOperation::kList:
+      ++counts_.list;
+      break;
+    case ApiOperation::kAction:
+      ++counts_.action;
+      break;
+    case ApiOperation::kService:
+      ++counts_.service;
+      break;
+    case ApiOperation::kDescription:
+      ++counts_.description;
+      break;
+  }
+}
+
+void Stats::CountUnauthorized() {
+  absl::MutexLock lock(&mu_);
+  ++counts_.unauthorized;
+}
+
+void Stats::CountAction(Action action) {
+  absl::MutexLock lock(&mu_);
+  if (action == Action::kReceive) {
+    ++counts_.receive;
+  } else {
+    ++counts_.reject;
+  }
+}
+
+StatsSnapshot Stats::Snapshot() const {
+  absl::MutexLock lock(&mu_);
+  return counts_;
+}
+
+void Stats::Reset() {
+  absl::MutexLock lock(&mu_);
+  counts_ = StatsSnapshot();
+}
+
+}  // namespace vpcep::sim

@@ -1,0 +1,52 @@
+// Request counters exposed by GET /admin/stats, so tests can check how many
+// calls a client made. Thread-safe.
+
+#ifndef VPCEP_SIMULATOR_STATS_H_
+#define VPCEP_SIMULATOR_STATS_H_
+
+#include <cstdint>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "nlohmann/json.hpp"
+#include "simulator/model.h"
+
+namespace vpcep::sim {
+
+// The four API operations.
+enum class ApiOperation { kList, kAction, kService, kDescription };
+
+struct StatsSnapshot {
+  // Requests that matched an API route, whatever their outcome (including
+  // those refused by authentication).
+  int64_t list = 0;
+  int64_t action = 0;
+  int64_t service = 0;
+  int64_t description = 0;
+  // API requests refused with 401.
+  int64_t unauthorized = 0;
+  // Action requests that succeeded (HTTP 200), by action.
+  int64_t receive = 0;
+  int64_t reject = 0;
+};
+
+// {"requests": {"list", "action", "service", "description", "unauthorized"},
+//  "actions": {"receive", "reject"}}
+nlohmann::json StatsToJson(const StatsSnapshot& stats);
+
+class Stats {
+ public:
+  void CountRequest(ApiOperation operation);
+  void CountUnauthorized();
+  void CountAction(Action action);
+  StatsSnapshot Snapshot() const;
+  void Reset();
+
+ private:
+  mutable absl::Mutex mu_;
+  StatsSnapshot counts_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace vpcep::sim
+
+#endif  // VPCEP_SIMULATOR_STATS_H_

@@ -1,0 +1,94 @@
+// Tests of the vpcep-sim command line parser.
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "simulator/command_line.h"
+#include "simulator/simulator.h"
+
+namespace vpcep::sim {
+namespace {
+
+TEST(CommandLineTest, DefaultsAreLoopbackAnyPortOneSecond) {
+  auto parsed = ParseCommandLine({});
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->options.host, "127.0.0.1");
+  EXPECT_EQ(parsed->options.port, 0);
+  EXPECT_EQ(parsed->options.project_id, kDefaultProjectId);
+  EXPECT_EQ(parsed->options.transition_delay, absl::Seconds(1));
+  EXPECT_TRUE(parsed->options.token.empty());
+  EXPECT_TRUE(parsed->options.log_requests);
+  EXPECT_FALSE(parsed->help);
+}
+
+TEST(CommandLineTest, ParsesEveryFlag) {
+  auto parsed = ParseCommandLine({"--listen", "[::1]:8080", "--project-id=p1", "--token", "t",
+                                  "--transition-delay", "250ms", "--seed", "s.json",
+                                  "--allow-remote", "--quiet", "--threads=4", "--random-seed",
+                                  "7"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->options.host, "[::1]");
+  EXPECT_EQ(parsed->options.port, 8080);
+  EXPECT_EQ(parsed->options.project_id, "p1");
+  EXPECT_EQ(parsed->options.token, "t");
+  EXPECT_EQ(parsed->options.transition_delay, absl::Milliseconds(250));
+  EXPECT_EQ(parsed->options.seed_file, "s.json");
+  EXPECT_TRUE(parsed->options.allow_remote);
+  EXPECT_FALSE(parsed->options.log_requests);
+  EXPECT_EQ(parsed->options.threads, 4);
+  EXPECT_EQ(parsed->options.random_seed, 7u);
+}
+
+TEST(CommandLineTest, DelayInMillisecondsAndZero) {
+  EXPECT_EQ(ParseCommandLine({"--transition-delay-ms", "40"})->options.transition_delay,
+            absl::Milliseconds(40));
+  EXPECT_EQ(ParseCommandLine({"--transition-delay=0"})->options.transition_delay,
+            absl::ZeroDuration());
+}
+
+TEST(CommandLineTest, RejectsBadInput) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--listen", "127.0.0.1"},
+           {"--listen", "127.0.0.1:99999"},
+           {"--listen", "::1:80"},
+           {"--transition-delay", "soon"},
+           {"--transition-delay", "-1s"},
+           {"--transition-delay-ms", "-3"},
+           {"--token"},
+           {"--quiet=yes"},
+           {"--what"},
+       }) {
+    EXPECT_FALSE(ParseCommandLine(args).ok()) << args[0];
+  }
+}
+
+TEST(CommandLineTest, HelpDocumentsEveryFlag) {
+  EXPECT_TRUE(ParseCommandLine({"--help"})->help);
+  EXPECT_TRUE(ParseCommandLine({"-h"})->help);
+  const std::string usage = Usage();
+  for (const char* flag : {"--listen", "--allow-remote", "--project-id", "--token",
+                           "--transition-delay", "--transition-delay-ms", "--seed", "--threads",
+                           "--random-seed", "--quiet", "--help"}) {
+    EXPECT_NE(usage.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST(LoopbackTest, RecognizesLoopbackHosts) {
+  for (const char* host : {"127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"}) {
+    EXPECT_TRUE(IsLoopbackHost(host)) << host;
+  }
+  for (const char* host : {"0.0.0.0", "10.0.0.1", "::", "example.com", ""}) {
+    EXPECT_FALSE(IsLoopbackHost(host)) << host;
+  }
+}
+
+TEST(LoopbackTest, StartRefusesRemoteHostUnlessAllowed) {
+  Simulator::Options options;
+  options.host = "0.0.0.0";
+  auto refused = Simulator::Start(options);
+  EXPECT_FALSE(refused.ok());
+}
+
+}  // namespace
+}  // namespace vpcep::sim
