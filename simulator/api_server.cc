@@ -78,8 +78,9 @@ absl::StatusOr<ListQuery> ParseListQuery(const httplib::Request& request) {
     } else if (*sort_key == "update_at") {
       query.sort_key = SortKey::kUpdatedAt;
     } else {
-      return MakeError(400, codes::kInvalidSortKey,
-                       absl::StrCat("Invalid sort_key '", *sort_key, "'; use create_at or update_at."));
+      return MakeError(
+          400, codes::kInvalidSortKey,
+          absl::StrCat("Invalid sort_key '", *sort_key, "'; use create_at or update_at."));
     }
   }
   if (auto sort_dir = QueryParam(request, "sort_dir")) {
@@ -263,9 +264,10 @@ void ApiServer::Handle(const httplib::Request& request, httplib::Response& respo
   std::vector<std::string> params;
   const Route* route = Match(request, &params);
   if (route == nullptr) {
-    reply = MakeError(404, codes::kGatewayNoApi,
-                      absl::StrCat("The API does not exist or has not been published: ",
-                                   request.method, " ", request.path));
+    reply =
+        MakeError(404, codes::kGatewayNoApi,
+                  absl::StrCat("The API does not exist or has not been published: ", request.method,
+                               " ", request.path));
   } else {
     reply = Dispatch(*route, Call{request, std::move(params)});
   }
@@ -315,8 +317,9 @@ absl::StatusOr<ApiServer::Reply> ApiServer::HandleListConnections(const Call& ca
   if (!query.ok()) return query.status();
   absl::StatusOr<ListResult> result = state_->ListConnections(call.params[1], *query);
   if (!result.ok()) return result.status();
-  return Reply{200, {{"connections", ConnectionsJson(result->connections)},
-                     {"total_count", result->total_count}}};
+  return Reply{200,
+               {{"connections", ConnectionsJson(result->connections)},
+                {"total_count", result->total_count}}};
 }
 
 absl::StatusOr<ApiServer::Reply> ApiServer::HandleAction(const Call& call) {
@@ -432,8 +435,8 @@ absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminRemoveService(const Call&
 absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminListConnections(const Call& call) {
   absl::StatusOr<std::vector<Connection>> connections = state_->AllConnections(call.params[0]);
   if (!connections.ok()) return connections.status();
-  return Reply{200, {{"connections", ConnectionsJson(*connections)},
-                     {"total_count", connections->size()}}};
+  return Reply{
+      200, {{"connections", ConnectionsJson(*connections)}, {"total_count", connections->size()}}};
 }
 
 absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminAddConnection(const Call& call) {

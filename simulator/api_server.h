@@ -1,18 +1,18 @@
 // ApiServer: the HTTP face of the simulator (cpp-httplib).
 //
 // Every request, whatever its method or path, enters through Handle(), which
-// in order: assigns a request id (X-Request-Id header on every response),
-// matches the route (unknown: 404 APIGW.0101), counts it, then for API routes
-// authenticates (401 APIGW.0301) and checks the project id in the path
-// (400 EndPoint.0014) before calling the route's handler, and finally logs
-// one line to stderr. Checks to be added later (fault injection: error rates,
-// latency, dropped connections) belong in Handle(), between the count and the
-// handler; see the comment there.
+// assigns a request id (X-Request-Id header on every response), matches the
+// route (unknown: 404 APIGW.0101), calls Dispatch() and logs one line to
+// stderr. Dispatch() counts API requests, authenticates them (401
+// APIGW.0301), checks the project id in the path (400 EndPoint.0014) and
+// calls the route's handler. Checks to be added later (fault injection: error
+// rates, latency, dropped connections) belong in Dispatch(), between the
+// count and authentication; see the comment there.
 //
 // Thread-safety: httplib calls Handle() from a pool of worker threads; the
-// server holds no mutable state of its own besides what State, Stats and
-// IdSource guard. Bind() and Serve() are called once each, Stop() from any
-// thread (Serve() then returns).
+// server's only mutable state of its own is the serving flag under mu_; the
+// rest is guarded by State, Stats and IdSource. Bind() and Serve() are called
+// once each, Stop() from any thread (Serve() then returns).
 
 #ifndef VPCEP_SIMULATOR_API_SERVER_H_
 #define VPCEP_SIMULATOR_API_SERVER_H_

@@ -136,12 +136,14 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
       } else if (flag == "--threads") {
         if (!absl::SimpleAtoi(*v, &result.options.threads) || result.options.threads < 1 ||
             result.options.threads > 1024) {
-          return absl::InvalidArgumentError(absl::StrCat("--threads wants 1..1024, got '", *v, "'"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("--threads wants 1..1024, got '", *v, "'"));
         }
       } else if (flag == "--random-seed") {
         uint64_t seed;
         if (!absl::SimpleAtoi(*v, &seed)) {
-          return absl::InvalidArgumentError(absl::StrCat("--random-seed wants an integer, got '", *v, "'"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("--random-seed wants an integer, got '", *v, "'"));
         }
         result.options.random_seed = seed;
       } else {

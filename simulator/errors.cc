@@ -45,7 +45,8 @@ absl::Status MakeError(int http_status, absl::string_view code, absl::string_vie
 }
 
 absl::Status InvalidField(absl::string_view field, absl::string_view why) {
-  return MakeError(400, codes::kInvalidParameter, absl::StrCat("Invalid parameter ", field, ": ", why));
+  return MakeError(400, codes::kInvalidParameter,
+                   absl::StrCat("Invalid parameter ", field, ": ", why));
 }
 
 ApiError ToApiError(const absl::Status& status) {

@@ -37,9 +37,9 @@ inline constexpr char kEndpointDeleting[] = "EndPoint.2018";
 inline constexpr char kInvalidAction[] = "EndPoint.2027";
 inline constexpr char kOneEndpointOnly[] = "EndPoint.2031";
 inline constexpr char kEndpointFailed[] = "EndPoint.2047";
-inline constexpr char kGatewayNoApi[] = "APIGW.0101";     // 404
-inline constexpr char kGatewayAuth[] = "APIGW.0301";      // 401
-inline constexpr char kSimConflict[] = "SIM.0409";        // 409, admin API
+inline constexpr char kGatewayNoApi[] = "APIGW.0101";  // 404
+inline constexpr char kGatewayAuth[] = "APIGW.0301";   // 401
+inline constexpr char kSimConflict[] = "SIM.0409";     // 409, admin API
 }  // namespace codes
 
 // What the HTTP layer sends back for a failed request.

@@ -22,8 +22,8 @@ std::string IdSource::NewUuid() {
     high = engine_();
     low = engine_();
   }
-  high = (high & ~uint64_t{0xF000}) | uint64_t{0x4000};                   // version 4
-  low = (low & ~(uint64_t{0xC} << 60)) | (uint64_t{0x8} << 60);            // RFC 4122 variant
+  high = (high & ~uint64_t{0xF000}) | uint64_t{0x4000};          // version 4
+  low = (low & ~(uint64_t{0xC} << 60)) | (uint64_t{0x8} << 60);  // RFC 4122 variant
   return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", high >> 32, (high >> 16) & 0xFFFF,
                          high & 0xFFFF, low >> 48, low & 0xFFFFFFFFFFFFULL);
 }

@@ -144,11 +144,13 @@ absl::StatusOr<ConnectionSpec> ConnectionSpecFromJson(const json& object) {
   if (spec.domain_id.empty()) return InvalidField("domain_id", "is required");
   if (!status.empty()) {
     spec.status = ParseStatus(status);
-    if (!spec.status.has_value()) return InvalidField("status", absl::StrCat("unknown status '", status, "'"));
+    if (!spec.status.has_value())
+      return InvalidField("status", absl::StrCat("unknown status '", status, "'"));
   }
   auto errors = object.find("error");
   if (errors != object.end() && !errors->is_null()) {
-    absl::StatusOr<std::vector<ConnectionError>> parsed = ConnectionErrorsFromJson(*errors, "error");
+    absl::StatusOr<std::vector<ConnectionError>> parsed =
+        ConnectionErrorsFromJson(*errors, "error");
     if (!parsed.ok()) return parsed.status();
     spec.errors = *std::move(parsed);
   }

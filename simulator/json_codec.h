@@ -30,8 +30,8 @@ nlohmann::json ErrorBody(const ApiError& error, absl::string_view request_id);
 absl::StatusOr<ServiceSpec> ServiceSpecFromJson(const nlohmann::json& json);
 absl::StatusOr<ConnectionSpec> ConnectionSpecFromJson(const nlohmann::json& json);
 // [{"error_code": ..., "error_message": ...}]; `field` names it in errors.
-absl::StatusOr<std::vector<ConnectionError>> ConnectionErrorsFromJson(
-    const nlohmann::json& json, absl::string_view field);
+absl::StatusOr<std::vector<ConnectionError>> ConnectionErrorsFromJson(const nlohmann::json& json,
+                                                                      absl::string_view field);
 
 // Serializes without throwing (invalid UTF-8 is replaced).
 std::string DumpJson(const nlohmann::json& json);

@@ -44,8 +44,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << (*sim)->base_url() << std::endl;  // first line of stdout, flushed
-  std::fprintf(stderr,
-               "vpcep-sim: serving %s/v1/%s (auth: %s, transition delay: %s, seed: %s)\n",
+  std::fprintf(stderr, "vpcep-sim: serving %s/v1/%s (auth: %s, transition delay: %s, seed: %s)\n",
                (*sim)->base_url().c_str(), options.project_id.c_str(),
                options.token.empty() ? "none" : "X-Auth-Token required",
                absl::FormatDuration(options.transition_delay).c_str(),

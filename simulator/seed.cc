@@ -31,7 +31,8 @@ absl::Status LoadSeed(const nlohmann::json& seed, State& state) {
     auto connections = entry.find("connections");
     if (connections == entry.end() || connections->is_null()) continue;
     if (!connections->is_array()) {
-      return absl::InvalidArgumentError(absl::StrCat("seed ", where, ".connections must be an array"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("seed ", where, ".connections must be an array"));
     }
     for (size_t j = 0; j < connections->size(); ++j) {
       const std::string conn_where = absl::StrCat(where, ".connections[", j, "]");

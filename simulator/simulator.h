@@ -54,7 +54,7 @@ class Simulator {
     bool log_requests = false;
     int threads = 16;
     absl::Duration keep_alive_timeout = absl::Seconds(1);
-    std::function<absl::Time()> clock;   // null: absl::Now (tests may fake time)
+    std::function<absl::Time()> clock;    // null: absl::Now (tests may fake time)
     std::optional<uint64_t> random_seed;  // reproducible ids when set
   };
 

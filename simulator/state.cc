@@ -26,9 +26,9 @@ absl::Status ServiceNotFound(absl::string_view service_id) {
 }
 
 absl::Status NotServiceEndpoint(absl::string_view endpoint_id) {
-  return MakeError(400, codes::kNotServiceEndpoint,
-                   absl::StrCat("The endpoint ", endpoint_id,
-                                " does not belong to the endpoint service."));
+  return MakeError(
+      400, codes::kNotServiceEndpoint,
+      absl::StrCat("The endpoint ", endpoint_id, " does not belong to the endpoint service."));
 }
 
 void SetStatusLocked(Connection& connection, ConnectionStatus status, absl::Time when) {
@@ -152,9 +152,9 @@ absl::StatusOr<Connection> State::ApplyAction(absl::string_view service_id,
 
   switch (connection.status) {
     case ConnectionStatus::kFailed:
-      return MakeError(400, codes::kEndpointFailed,
-                       absl::StrCat("The endpoint ", endpoint_id,
-                                    " has failed and cannot be modified."));
+      return MakeError(
+          400, codes::kEndpointFailed,
+          absl::StrCat("The endpoint ", endpoint_id, " has failed and cannot be modified."));
     case ConnectionStatus::kDeleting:
       return MakeError(400, codes::kEndpointDeleting,
                        absl::StrCat("The endpoint ", endpoint_id, " is being deleted."));
@@ -263,8 +263,9 @@ absl::StatusOr<Connection> State::AddConnection(absl::string_view service_id,
   Connection connection;
   connection.id = spec.id.empty() ? ids_->NewUuid() : spec.id;
   if (EndpointExistsLocked(connection.id)) {
-    return MakeError(409, codes::kSimConflict,
-                     absl::StrCat("The endpoint ", connection.id, " is already connected to a service."));
+    return MakeError(
+        409, codes::kSimConflict,
+        absl::StrCat("The endpoint ", connection.id, " is already connected to a service."));
   }
   connection.marker_id = spec.marker_id.has_value() ? *spec.marker_id : next_marker_id_++;
   connection.domain_id = spec.domain_id;
@@ -306,8 +307,7 @@ absl::StatusOr<Connection> State::SetConnectionStatus(absl::string_view service_
   return connection;
 }
 
-absl::Status State::RemoveConnection(absl::string_view service_id,
-                                     absl::string_view endpoint_id) {
+absl::Status State::RemoveConnection(absl::string_view service_id, absl::string_view endpoint_id) {
   absl::MutexLock lock(&mu_);
   auto record = FindLocked(service_id);
   if (!record.ok()) return record.status();
@@ -331,9 +331,8 @@ absl::StatusOr<std::vector<Connection>> State::AllConnections(absl::string_view 
   if (!record.ok()) return record.status();
   std::vector<Connection> result;
   for (const auto& [id, connection] : (*record)->connections) result.push_back(connection);
-  std::sort(result.begin(), result.end(), [](const Connection& a, const Connection& b) {
-    return a.sequence < b.sequence;
-  });
+  std::sort(result.begin(), result.end(),
+            [](const Connection& a, const Connection& b) { return a.sequence < b.sequence; });
   return result;
 }
 

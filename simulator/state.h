@@ -50,16 +50,16 @@ struct ServiceSpec {
 
 // What is needed to create a connection.
 struct ConnectionSpec {
-  std::string id;         // empty: a new UUID
-  std::string domain_id;  // required
-  std::optional<int64_t> marker_id;         // default: a fresh id above 2^32
-  std::optional<ConnectionStatus> status;   // default: pendingAcceptance when
-                                            // the service requires approval,
-                                            // else accepted
+  std::string id;                          // empty: a new UUID
+  std::string domain_id;                   // required
+  std::optional<int64_t> marker_id;        // default: a fresh id above 2^32
+  std::optional<ConnectionStatus> status;  // default: pendingAcceptance when
+                                           // the service requires approval,
+                                           // else accepted
   std::string description;
-  std::vector<ConnectionError> errors;      // used when status is failed
-  std::optional<absl::Time> created_at;     // default: now
-  std::optional<absl::Time> updated_at;     // default: created_at
+  std::vector<ConnectionError> errors;   // used when status is failed
+  std::optional<absl::Time> created_at;  // default: now
+  std::optional<absl::Time> updated_at;  // default: created_at
 };
 
 struct DescriptionUpdate {
@@ -126,8 +126,7 @@ class State {
   absl::StatusOr<ServiceRecord*> FindLocked(absl::string_view service_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void AdvanceLocked(ServiceRecord& record, absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  bool EndpointExistsLocked(absl::string_view endpoint_id) const
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool EndpointExistsLocked(absl::string_view endpoint_id) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string project_id_;
   const std::function<absl::Time()> clock_;

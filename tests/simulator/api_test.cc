@@ -40,8 +40,7 @@ class ApiTest : public SimulatorTest {
   void AddMany(int count) {
     const absl::Time base = absl::FromUnixSeconds(1700000000);
     for (int i = 0; i < count; ++i) {
-      AddConnection(kService, absl::StrFormat("ep-%02d", i), std::nullopt,
-                    base + absl::Seconds(i));
+      AddConnection(kService, absl::StrFormat("ep-%02d", i), std::nullopt, base + absl::Seconds(i));
     }
   }
 };
@@ -95,8 +94,10 @@ TEST_F(ApiTest, ListSortsByUpdateTime) {
 
 TEST_F(ApiTest, ListFiltersByIdStatusAndMarkerId) {
   AddMany(4);
-  ASSERT_TRUE(sim_->state().SetConnectionStatus(kService, "ep-01", ConnectionStatus::kAccepted).ok());
-  ASSERT_TRUE(sim_->state().SetConnectionStatus(kService, "ep-02", ConnectionStatus::kAccepted).ok());
+  ASSERT_TRUE(
+      sim_->state().SetConnectionStatus(kService, "ep-01", ConnectionStatus::kAccepted).ok());
+  ASSERT_TRUE(
+      sim_->state().SetConnectionStatus(kService, "ep-02", ConnectionStatus::kAccepted).ok());
 
   HttpReply by_id = List(kService, "id=ep-03");
   EXPECT_EQ(Ids(by_id), std::vector<std::string>{"ep-03"});
@@ -137,12 +138,12 @@ TEST_F(ApiTest, ListRejectsInvalidParameters) {
     std::string code;
   };
   const std::vector<Case> cases = {
-      {"limit=0", "EndPoint.0006"},        {"limit=1001", "EndPoint.0006"},
-      {"limit=ten", "EndPoint.0006"},      {"offset=-1", "EndPoint.0010"},
-      {"offset=x", "EndPoint.0010"},       {"sort_key=name", "EndPoint.0017"},
-      {"sort_dir=up", "EndPoint.0018"},    {"status=creating", "EndPoint.0019"},
+      {"limit=0", "EndPoint.0006"},         {"limit=1001", "EndPoint.0006"},
+      {"limit=ten", "EndPoint.0006"},       {"offset=-1", "EndPoint.0010"},
+      {"offset=x", "EndPoint.0010"},        {"sort_key=name", "EndPoint.0017"},
+      {"sort_dir=up", "EndPoint.0018"},     {"status=creating", "EndPoint.0019"},
       {"status=deleting", "EndPoint.0019"}, {"status=Accepted", "EndPoint.0019"},
-      {"marker_id=abc", "EndPoint.0021"},  {"marker_id=-5", "EndPoint.0021"},
+      {"marker_id=abc", "EndPoint.0021"},   {"marker_id=-5", "EndPoint.0021"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.query);
@@ -163,8 +164,8 @@ TEST_F(ApiTest, GetServiceReturnsDetails) {
   EXPECT_EQ(reply.body["status"], "available");
   EXPECT_EQ(reply.body["approval_enabled"], true);
   EXPECT_EQ(reply.body["project_id"], sim_->project_id());
-  for (const char* key : {"service_name", "service_type", "server_type", "vpc_id", "created_at",
-                          "updated_at"}) {
+  for (const char* key :
+       {"service_name", "service_type", "server_type", "vpc_id", "created_at", "updated_at"}) {
     EXPECT_TRUE(reply.body.contains(key)) << key;
   }
   ExpectError(Get(ServicePath("no-such-service")), 400, "EndPoint.2003");
@@ -194,8 +195,7 @@ TEST_F(ApiTest, ActionRejectsMissingOrMalformedFields) {
 
   HttpReply no_endpoints = Post(path, {{"action", "receive"}});
   ExpectError(no_endpoints, 400, "EndPoint.0002");
-  EXPECT_NE(no_endpoints.body["error_msg"].get<std::string>().find("endpoints"),
-            std::string::npos);
+  EXPECT_NE(no_endpoints.body["error_msg"].get<std::string>().find("endpoints"), std::string::npos);
 
   ExpectError(Post(path, {{"action", "receive"}, {"endpoints", "ep-a"}}), 400, "EndPoint.0002");
   ExpectError(Post(path, {{"action", 1}, {"endpoints", {"ep-a"}}}), 400, "EndPoint.0002");
@@ -292,9 +292,10 @@ TEST_F(ApiTest, UpdateDescriptionsRejectsInvalidTextAndChangesNothing) {
   AddConnection(kService, "ep-a");
   const std::string path = ServicePath(kService) + "/connections/description";
   auto update = [&](const std::string& text) {
-    return Put(path, {{"connections",
-                       {{{"id", "ep-a"}, {"description", "ok"}},
-                        {{"id", "ep-a"}, {"description", text}}}}});
+    return Put(
+        path,
+        {{"connections",
+          {{{"id", "ep-a"}, {"description", "ok"}}, {{"id", "ep-a"}, {"description", text}}}}});
   };
   ExpectError(update("<script>"), 400, "EndPoint.0002");
   ExpectError(update("a > b"), 400, "EndPoint.0002");
@@ -411,9 +412,8 @@ TEST_F(ApiTest, AdminAddsConnectionWithGivenFields) {
 
 TEST_F(ApiTest, AdminOutOfBandRejectShowsAtOnce) {
   AddConnection(kService, "ep-a", ConnectionStatus::kAccepted);
-  HttpReply reply =
-      Post(absl::StrCat("/admin/services/", kService, "/connections/ep-a/status"),
-           {{"status", "rejected"}});
+  HttpReply reply = Post(absl::StrCat("/admin/services/", kService, "/connections/ep-a/status"),
+                         {{"status", "rejected"}});
   ASSERT_EQ(reply.status, 200) << reply.body.dump();
   EXPECT_EQ(StatusOf(kService, "ep-a"), "rejected");
 }

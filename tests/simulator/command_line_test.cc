@@ -1,10 +1,11 @@
 // Tests of the vpcep-sim command line parser.
 
+#include "simulator/command_line.h"
+
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "simulator/command_line.h"
 #include "simulator/simulator.h"
 
 namespace vpcep::sim {
@@ -23,10 +24,9 @@ TEST(CommandLineTest, DefaultsAreLoopbackAnyPortOneSecond) {
 }
 
 TEST(CommandLineTest, ParsesEveryFlag) {
-  auto parsed = ParseCommandLine({"--listen", "[::1]:8080", "--project-id=p1", "--token", "t",
-                                  "--transition-delay", "250ms", "--seed", "s.json",
-                                  "--allow-remote", "--quiet", "--threads=4", "--random-seed",
-                                  "7"});
+  auto parsed = ParseCommandLine(
+      {"--listen", "[::1]:8080", "--project-id=p1", "--token", "t", "--transition-delay", "250ms",
+       "--seed", "s.json", "--allow-remote", "--quiet", "--threads=4", "--random-seed", "7"});
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(parsed->options.host, "[::1]");
   EXPECT_EQ(parsed->options.port, 8080);
@@ -67,9 +67,9 @@ TEST(CommandLineTest, HelpDocumentsEveryFlag) {
   EXPECT_TRUE(ParseCommandLine({"--help"})->help);
   EXPECT_TRUE(ParseCommandLine({"-h"})->help);
   const std::string usage = Usage();
-  for (const char* flag : {"--listen", "--allow-remote", "--project-id", "--token",
-                           "--transition-delay", "--transition-delay-ms", "--seed", "--threads",
-                           "--random-seed", "--quiet", "--help"}) {
+  for (const char* flag :
+       {"--listen", "--allow-remote", "--project-id", "--token", "--transition-delay",
+        "--transition-delay-ms", "--seed", "--threads", "--random-seed", "--quiet", "--help"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }

@@ -1,11 +1,12 @@
 // Unit tests of State: the lazy status transitions and the data rules, with
 // a fake clock (no HTTP).
 
+#include "simulator/state.h"
+
 #include <memory>
 
 #include "gtest/gtest.h"
 #include "simulator/errors.h"
-#include "simulator/state.h"
 #include "tests/simulator/test_util.h"
 
 namespace vpcep::sim::testing {
@@ -26,8 +27,7 @@ class StateTest : public ::testing::Test {
     return options;
   }
 
-  Connection Add(const std::string& id,
-                 std::optional<ConnectionStatus> status = std::nullopt) {
+  Connection Add(const std::string& id, std::optional<ConnectionStatus> status = std::nullopt) {
     ConnectionSpec spec;
     spec.id = id;
     spec.domain_id = "d";
@@ -109,8 +109,7 @@ TEST_F(StateTest, ActionErrorsCarryTheirCodes) {
   EXPECT_EQ(CodeOf(state_.ApplyAction("svc", "x", Action::kReceive).status()), "EndPoint.2013");
   EXPECT_EQ(CodeOf(state_.ApplyAction("svc", "accepted", Action::kReceive).status()),
             "EndPoint.2014");
-  EXPECT_EQ(CodeOf(state_.ApplyAction("svc", "failed", Action::kReject).status()),
-            "EndPoint.2047");
+  EXPECT_EQ(CodeOf(state_.ApplyAction("svc", "failed", Action::kReject).status()), "EndPoint.2047");
   EXPECT_EQ(CodeOf(state_.ApplyAction("svc", "deleting", Action::kReceive).status()),
             "EndPoint.2018");
   EXPECT_EQ(ToApiError(state_.ApplyAction("nope", "x", Action::kReceive).status()).http_status,
