@@ -198,4 +198,19 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::Act(absl::string_view servi
   return ConnectionsFrom(parsed);
 }
 
+absl::StatusOr<std::vector<Connection>> VpcepClient::UpdateDescription(
+    absl::string_view service_id, absl::string_view endpoint_id,
+    absl::string_view description) const {
+  json body = {{"connections", json::array({{{"id", endpoint_id}, {"description", description}}})}};
+  HttpRequest req{"PUT", absl::StrCat(ServiceUrl(service_id), "/connections/description"), {},
+                  body.dump()};
+  // Setting the same text twice is harmless, so retrying is safe.
+  absl::StatusOr<HttpResponse> resp =
+      Call(absl::StrCat("update description of endpoint ", endpoint_id), std::move(req), true);
+  if (!resp.ok()) return resp.status();
+  json parsed = json::parse(resp->body, nullptr, false);
+  if (!parsed.is_object()) return std::vector<Connection>{};
+  return ConnectionsFrom(parsed);
+}
+
 }  // namespace vpcep::cloud

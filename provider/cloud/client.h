@@ -68,6 +68,11 @@ class VpcepClient {
                                               absl::string_view action,
                                               absl::string_view endpoint_id) const;
 
+  // Sets the description of one connection (PUT .../connections/description).
+  absl::StatusOr<std::vector<Connection>> UpdateDescription(absl::string_view service_id,
+                                                            absl::string_view endpoint_id,
+                                                            absl::string_view description) const;
+
   const ClientOptions& options() const { return options_; }
 
  private:

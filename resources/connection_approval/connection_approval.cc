@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "provider/cloud/api_error.h"
 #include "provider/core/log.h"
+#include "provider/core/plan.h"
 #include "resources/vpcep_provider.h"
 
 namespace vpcep::resources {
@@ -27,7 +28,7 @@ core::Schema ApprovalSchema() {
   core::Schema s;
   s.block.description =
       "Approves one connection from a VPC endpoint to a VPC endpoint service. Destroying it "
-      "rejects the connection.";
+      "rejects the connection (unless `reject_on_delete` is false).";
   Attribute service = core::RequiredAttribute(
       "service_id", Type::String(), "ID of the VPC endpoint service. Changing it forces a new "
       "approval.");
@@ -39,7 +40,16 @@ core::Schema ApprovalSchema() {
   s.block.attributes = {
       service,
       endpoint,
-      core::ComputedAttribute("id", Type::String(), "`<service_id>/<endpoint_id>`."),
+      core::OptionalComputedAttribute(
+          "description", Type::String(),
+          "Description of the connection (up to 512 characters, no `<` or `>`), updated in "
+          "place. When unset, the connection's current description is shown."),
+      core::OptionalAttribute(
+          "reject_on_delete", Type::Bool(),
+          "Whether destroying this resource rejects the connection (default true). Set false "
+          "to stop managing an approval while leaving the connection accepted."),
+      core::ComputedAttribute("id", Type::String(), "`<service_id>/<endpoint_id>`, also the "
+                              "import id."),
       core::ComputedAttribute("status", Type::String(), "Connection status, `accepted` once "
                               "approved."),
       core::ComputedAttribute("marker_id", Type::Number(), "Packet id of the VPC endpoint."),
@@ -50,6 +60,18 @@ core::Schema ApprovalSchema() {
       core::ComputedAttribute("updated_at", Type::String(), "When the connection last changed "
                               "(UTC)."),
   };
+  core::NestedBlock timeouts;
+  timeouts.type_name = "timeouts";
+  timeouts.nesting = core::NestedBlock::Nesting::kSingle;
+  timeouts.block.description = "How long to wait for the API to confirm a change.";
+  timeouts.block.attributes = {
+      core::OptionalAttribute("create", Type::String(),
+                              "Go duration such as `30s`, `10m`, `1h30m` bounding the wait for "
+                              "`accepted` (default 10m)."),
+      core::OptionalAttribute("delete", Type::String(),
+                              "Go duration bounding the wait for `rejected` (default 10m)."),
+  };
+  s.block.blocks.push_back(timeouts);
   return s;
 }
 
@@ -119,18 +141,35 @@ absl::StatusOr<std::optional<cloud::Connection>> WaitForStatus(
 ConnectionApproval::ConnectionApproval(VpcepProvider& provider)
     : provider_(provider), schema_(ApprovalSchema()) {}
 
-Value ConnectionState(const Type& type, const std::string& service_id,
+Value ConnectionState(const Value& base, const std::string& service_id,
                       const cloud::Connection& c) {
-  return Value::ObjectOf(type, {
-                                   {"service_id", Value::String(service_id)},
-                                   {"endpoint_id", Value::String(c.id)},
-                                   {"id", Value::String(absl::StrCat(service_id, "/", c.id))},
-                                   {"status", Value::String(c.status)},
-                                   {"marker_id", Value::Int(c.marker_id)},
-                                   {"domain_id", Value::String(c.domain_id)},
-                                   {"created_at", Value::String(c.created_at)},
-                                   {"updated_at", Value::String(c.updated_at)},
-                               });
+  Value v = base;
+  for (auto& [name, value] : std::initializer_list<std::pair<const char*, Value>>{
+           {"service_id", Value::String(service_id)},
+           {"endpoint_id", Value::String(c.id)},
+           {"id", Value::String(absl::StrCat(service_id, "/", c.id))},
+           {"status", Value::String(c.status)},
+           {"marker_id", Value::Int(c.marker_id)},
+           {"domain_id", Value::String(c.domain_id)},
+           {"created_at", Value::String(c.created_at)},
+           {"updated_at", Value::String(c.updated_at)},
+           {"description", Value::String(c.description)}}) {
+    v = v.WithAttr(name, value);
+  }
+  return v;
+}
+
+absl::StatusOr<absl::Duration> ParseTimeout(const Value& timeouts, const char* which) {
+  if (timeouts.is_null() || !timeouts.is_known()) return kDefaultTimeout;
+  const Value& v = timeouts.Attr(which);
+  if (v.is_null() || !v.is_known()) return kDefaultTimeout;
+  absl::Duration d;
+  // Go's time.ParseDuration syntax ("1h30m", "90s", "500ms") is what users know.
+  if (!absl::ParseDuration(v.AsString(), &d) || d <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", v.AsString(), "\" is not a positive duration such as \"30s\", \"10m\" or \"1h30m\""));
+  }
+  return d;
 }
 
 absl::StatusOr<std::optional<cloud::Connection>> FindConnection(const cloud::VpcepClient& client,
@@ -153,6 +192,32 @@ absl::StatusOr<std::optional<cloud::Connection>> FindConnection(const cloud::Vpc
 void ConnectionApproval::ValidateConfig(const Value& config, Diagnostics& diags) const {
   ValidateId(config.Attr("service_id"), "service_id", diags);
   ValidateId(config.Attr("endpoint_id"), "endpoint_id", diags);
+  for (const char* which : {"create", "delete"}) {
+    absl::StatusOr<absl::Duration> d = ParseTimeout(config.Attr("timeouts"), which);
+    if (!d.ok()) {
+      diags.AddError("Invalid timeout", std::string(d.status().message()),
+                     {PathStep::Attr("timeouts"), PathStep::Attr(which)});
+    }
+  }
+  const Value& description = config.Attr("description");
+  if (description.is_known() && !description.is_null()) {
+    const std::string& text = description.AsString();
+    if (text.size() > 512 || text.find_first_of("<>") != std::string::npos) {
+      diags.AddError("Invalid description",
+                     "A description has at most 512 characters and no '<' or '>'.",
+                     {PathStep::Attr("description")});
+    }
+  }
+}
+
+void ConnectionApproval::Plan(const core::PlanRequest& req, core::PlanResponse& resp) {
+  core::PlanFromSchema(schema_, req, resp);
+  bool update = !req.prior_state.is_null() && !req.proposed_new_state.is_null() &&
+                resp.requires_replace.empty();
+  if (update && !req.proposed_new_state.Attr("description").Equals(
+                    req.prior_state.Attr("description"))) {
+    resp.planned_state = resp.planned_state.WithAttr("updated_at", Value::Unknown(Type::String()));
+  }
 }
 
 void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& resp) {
@@ -182,7 +247,7 @@ void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& 
     resp.new_state = Value::Null(state.type());
     return;
   }
-  resp.new_state = ConnectionState(state.type(), service_id, **found);
+  resp.new_state = ConnectionState(state, service_id, **found);
 }
 
 void ConnectionApproval::Apply(const core::ApplyRequest& req, core::ApplyResponse& resp) {
@@ -196,8 +261,13 @@ void ConnectionApproval::Apply(const core::ApplyRequest& req, core::ApplyRespons
   } else if (req.prior_state.is_null()) {
     Create(**client, req.planned_state, resp);
   } else {
-    // Every argument forces replacement, so there is nothing to update in place.
-    resp.new_state = req.prior_state;
+    // Only the description changes in place; timeouts and reject_on_delete live in state.
+    resp.new_state = req.planned_state;
+    const Value& description = req.planned_state.Attr("description");
+    if (!description.Equals(req.prior_state.Attr("description"))) {
+      resp.new_state = req.prior_state;
+      SetDescription(**client, req.planned_state, resp);
+    }
   }
 }
 
@@ -230,24 +300,52 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
     if (!acted.ok() && cloud::ApiErrorCode(acted.status()) != "EndPoint.2014") {
       if (cloud::ApiHttpStatus(acted.status()) == 0) {
         // No answer: the receive may have taken effect, so keep tracking it.
-        resp.new_state = ConnectionState(planned.type(), service_id, **current);
+        resp.new_state = ConnectionState(planned, service_id, **current);
       }
       resp.diags.AddStatus(absl::StrCat("Cannot approve ", what), acted.status());
       return;
     }
   }
   std::optional<cloud::Connection> last = *current;
+  absl::Duration timeout = ParseTimeout(planned.Attr("timeouts"), "create").value_or(kDefaultTimeout);
   absl::StatusOr<std::optional<cloud::Connection>> done = WaitForStatus(
-      client, stop, service_id, endpoint_id, "accepted", false, kDefaultTimeout, last);
+      client, stop, service_id, endpoint_id, "accepted", false, timeout, last);
   if (!done.ok()) {
     // The receive went out: keep the approval in state with the last status
     // seen (Terraform marks it tainted), so an acceptance completing later is
     // never left untracked.
-    if (last.has_value()) resp.new_state = ConnectionState(planned.type(), service_id, *last);
+    if (last.has_value()) resp.new_state = ConnectionState(planned, service_id, *last);
     resp.diags.AddStatus(absl::StrCat("Approval of ", what, " did not complete"), done.status());
     return;
   }
-  resp.new_state = ConnectionState(planned.type(), service_id, **done);
+  resp.new_state = ConnectionState(planned, service_id, **done);
+  const Value& description = planned.Attr("description");
+  if (description.is_known() && !description.is_null() &&
+      description.AsString() != (*done)->description) {
+    SetDescription(client, planned, resp);
+  }
+}
+
+void ConnectionApproval::SetDescription(const cloud::VpcepClient& client, const Value& planned,
+                                        core::ApplyResponse& resp) {
+  std::string service_id = planned.Attr("service_id").AsString();
+  std::string endpoint_id = planned.Attr("endpoint_id").AsString();
+  absl::StatusOr<std::vector<cloud::Connection>> updated =
+      client.UpdateDescription(service_id, endpoint_id, planned.Attr("description").AsString());
+  if (!updated.ok()) {
+    resp.diags.AddStatus(absl::StrCat("Cannot set the description of ", service_id, "/",
+                                      endpoint_id),
+                         updated.status(), {PathStep::Attr("description")});
+    return;
+  }
+  absl::StatusOr<std::optional<cloud::Connection>> found =
+      FindConnection(client, service_id, endpoint_id);
+  if (found.ok() && found->has_value()) {
+    resp.new_state = ConnectionState(planned, service_id, **found);
+  } else {
+    resp.diags.AddError("Connection vanished after its description was set",
+                        absl::StrCat("Endpoint ", endpoint_id, " is no longer listed."));
+  }
 }
 
 void ConnectionApproval::Delete(const cloud::VpcepClient& client, const Value& prior,
@@ -256,6 +354,13 @@ void ConnectionApproval::Delete(const cloud::VpcepClient& client, const Value& p
   std::string endpoint_id = prior.Attr("endpoint_id").AsString();
   std::string what = absl::StrCat(service_id, "/", endpoint_id);
   resp.new_state = prior;  // kept until the reject is confirmed
+  const Value& reject = prior.Attr("reject_on_delete");
+  if (reject.is_known() && !reject.is_null() && !reject.AsBool()) {
+    core::LogInfo("reject_on_delete is false: leaving the connection as it is",
+                  {{"service_id", service_id}, {"endpoint_id", endpoint_id}});
+    resp.new_state = Value::Null(prior.type());
+    return;
+  }
 
   absl::StatusOr<std::vector<cloud::Connection>> acted =
       client.Act(service_id, "reject", endpoint_id);
@@ -270,8 +375,9 @@ void ConnectionApproval::Delete(const cloud::VpcepClient& client, const Value& p
     return;
   }
   std::optional<cloud::Connection> last;
+  absl::Duration timeout = ParseTimeout(prior.Attr("timeouts"), "delete").value_or(kDefaultTimeout);
   absl::StatusOr<std::optional<cloud::Connection>> done = WaitForStatus(
-      client, provider_.stop(), service_id, endpoint_id, "rejected", true, kDefaultTimeout, last);
+      client, provider_.stop(), service_id, endpoint_id, "rejected", true, timeout, last);
   if (!done.ok()) {
     resp.diags.AddStatus(absl::StrCat("Rejection of ", what, " did not complete"),
                          done.status());
@@ -288,6 +394,9 @@ void ConnectionApproval::Import(const core::ImportRequest& req, core::ImportResp
                                      "\"."));
     return;
   }
+  ValidateId(Value::String(parts[0]), "service_id", resp.diags);
+  ValidateId(Value::String(parts[1]), "endpoint_id", resp.diags);
+  if (resp.diags.HasError()) return;
   Type type = core::ImpliedType(schema_.block);
   resp.state = Value::ObjectOf(type, {{"service_id", Value::String(parts[0])},
                                       {"endpoint_id", Value::String(parts[1])},

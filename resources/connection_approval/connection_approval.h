@@ -24,6 +24,7 @@ class ConnectionApproval : public core::Resource {
   const core::Schema& GetSchema() const override { return schema_; }
   void ValidateConfig(const core::Value& config, core::Diagnostics& diags) const override;
   void Read(const core::ReadRequest& req, core::ReadResponse& resp) override;
+  void Plan(const core::PlanRequest& req, core::PlanResponse& resp) override;
   void Apply(const core::ApplyRequest& req, core::ApplyResponse& resp) override;
   void Import(const core::ImportRequest& req, core::ImportResponse& resp) override;
 
@@ -32,13 +33,17 @@ class ConnectionApproval : public core::Resource {
               core::ApplyResponse& resp);
   void Delete(const cloud::VpcepClient& client, const core::Value& prior,
               core::ApplyResponse& resp);
+  // PUTs the planned description, then records the connection as listed.
+  void SetDescription(const cloud::VpcepClient& client, const core::Value& planned,
+                      core::ApplyResponse& resp);
 
   VpcepProvider& provider_;
   core::Schema schema_;
 };
 
-// The state object for `connection` of `service_id`.
-core::Value ConnectionState(const core::Type& type, const std::string& service_id,
+// `base` (planned or prior state) with every attribute the API reports
+// replaced by what `connection` of `service_id` says.
+core::Value ConnectionState(const core::Value& base, const std::string& service_id,
                             const cloud::Connection& connection);
 
 // Looks up one connection by endpoint id; nullopt when the service has none.

@@ -243,6 +243,78 @@ TEST_P(LifecycleTest, StopProviderEndsAWaitPromptly) {
   EXPECT_FALSE(r.value.is_null());
 }
 
+TEST_P(LifecycleTest, DescriptionIsUpdatedInPlace) {
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  Value config = Config(*service, *endpoint).WithAttr("description", Value::String("first"));
+  RpcResult created = Create(config);
+  ASSERT_FALSE(created.HasError()) << created.DiagText();
+  EXPECT_EQ(created.value.Attr("description").AsString(), "first");
+
+  Value changed = config.WithAttr("description", Value::String("second"));
+  RpcResult plan = driver_->Plan(kApproval, created.value,
+                                 ProposedNew(type_, created.value, changed), changed);
+  ASSERT_FALSE(plan.HasError()) << plan.DiagText();
+  EXPECT_TRUE(plan.requires_replace.empty()) << "a description change is not a replacement";
+  RpcResult applied = driver_->Apply(kApproval, created.value, plan.value, changed);
+  ASSERT_FALSE(applied.HasError()) << applied.DiagText();
+  EXPECT_EQ(applied.value.Attr("description").AsString(), "second");
+  auto remote = sim_->GetConnection(*service, *endpoint);
+  ASSERT_TRUE(remote.ok());
+  EXPECT_EQ((*remote)["description"], "second");
+}
+
+TEST_P(LifecycleTest, InvalidTimeoutIsReportedAtValidate) {
+  Type timeouts = type_.attributes().at("timeouts");
+  Value config = Config("svc", "ep").WithAttr(
+      "timeouts", Value::ObjectOf(timeouts, {{"create", Value::String("ten minutes")}}));
+  RpcResult r = driver_->ValidateResource(kApproval, config);
+  ASSERT_TRUE(r.HasError());
+  EXPECT_EQ(r.diags[0].path, "timeouts.create");
+}
+
+TEST_P(LifecycleTest, CreateTimeoutBoundsTheWaitAndKeepsTracking) {
+  StartWith({"--transition-delay", "1h"});
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  Type timeouts = type_.attributes().at("timeouts");
+  Value config = Config(*service, *endpoint)
+                     .WithAttr("timeouts",
+                               Value::ObjectOf(timeouts, {{"create", Value::String("1s")}}));
+  absl::Time start = absl::Now();
+  RpcResult created = Create(config);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(30));  // hang guard; the timeout is 1s
+  ASSERT_TRUE(created.HasError());
+  EXPECT_THAT(created.DiagText(), HasSubstr("timed out after 1s"));
+  ASSERT_FALSE(created.value.is_null()) << "the receive went out: state must keep it";
+  EXPECT_EQ(created.value.Attr("status").AsString(), "creating");
+}
+
+TEST_P(LifecycleTest, RejectOnDeleteFalseLeavesTheConnectionAccepted) {
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  Value config = Config(*service, *endpoint).WithAttr("reject_on_delete", Value::Bool(false));
+  RpcResult created = Create(config);
+  ASSERT_FALSE(created.HasError()) << created.DiagText();
+  RpcResult destroyed = Destroy(created.value);
+  ASSERT_FALSE(destroyed.HasError()) << destroyed.DiagText();
+  EXPECT_TRUE(destroyed.value.is_null());
+  auto remote = sim_->GetConnection(*service, *endpoint);
+  ASSERT_TRUE(remote.ok());
+  EXPECT_EQ((*remote)["status"], "accepted");
+}
+
+TEST_P(LifecycleTest, DestroyOfAVanishedEndpointSucceeds) {
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  RpcResult created = Create(Config(*service, *endpoint));
+  ASSERT_FALSE(created.HasError()) << created.DiagText();
+  ASSERT_TRUE(sim_->DeleteConnection(*service, *endpoint).ok());
+  RpcResult destroyed = Destroy(created.value);
+  EXPECT_FALSE(destroyed.HasError()) << destroyed.DiagText();
+  EXPECT_TRUE(destroyed.value.is_null());
+}
+
 INSTANTIATE_TEST_SUITE_P(Protocols, LifecycleTest, ::testing::Values("5", "5,6"),
                          [](const auto& info) {
                            return info.param == "5" ? std::string("V5") : std::string("V6");

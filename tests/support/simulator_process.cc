@@ -73,6 +73,14 @@ absl::Status SimulatorProcess::SetStatus(const std::string& service_id,
       .status();
 }
 
+absl::Status SimulatorProcess::DeleteConnection(const std::string& service_id,
+                                                const std::string& endpoint_id) {
+  return Request("DELETE",
+                 absl::StrCat("/admin/services/", service_id, "/connections/", endpoint_id),
+                 nullptr, 200)
+      .status();
+}
+
 absl::StatusOr<nlohmann::json> SimulatorProcess::GetConnection(const std::string& service_id,
                                                                const std::string& endpoint_id) {
   absl::StatusOr<nlohmann::json> j =

@@ -31,6 +31,8 @@ class SimulatorProcess {
                                             const std::string& status = "");
   absl::Status SetStatus(const std::string& service_id, const std::string& endpoint_id,
                          const std::string& status);
+  // Makes the connection vanish (as when its endpoint is deleted).
+  absl::Status DeleteConnection(const std::string& service_id, const std::string& endpoint_id);
   // The connection as the API lists it (null JSON when absent).
   absl::StatusOr<nlohmann::json> GetConnection(const std::string& service_id,
                                                const std::string& endpoint_id);
