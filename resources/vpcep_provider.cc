@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "provider/core/log.h"
 #include "resources/connection_approval/connection_approval.h"
+#include "resources/service_connections/service_connections.h"
 
 namespace vpcep::resources {
 namespace {
@@ -75,6 +76,7 @@ VpcepProvider::VpcepProvider(std::shared_ptr<cloud::HttpTransport> transport)
     : schema_(ProviderSchema()), transport_(std::move(transport)) {
   if (!transport_) transport_ = std::make_shared<cloud::CurlTransport>(cloud::CurlOptions{});
   resources_.push_back(std::make_unique<ConnectionApproval>(*this));
+  data_sources_.push_back(std::make_unique<ServiceConnections>(*this));
   unconfigured_reason_ = "the provider has not been configured";
 }
 

@@ -68,6 +68,26 @@ class TerraformTest : public ::testing::Test {
     if (!dir_.empty() && !HasFailure()) fs::remove_all(dir_);
   }
 
+  std::string ProviderBlock() {
+    return absl::StrCat(
+        "terraform {\n  required_providers {\n",
+        "    vpcep = { source = \"terraform.local/vpcep/vpcep\" }\n  }\n}\n\n",
+        "provider \"vpcep\" {\n  project_id = \"", SimulatorProcess::kProjectId, "\"\n",
+        "  endpoints  = { vpcep = \"", sim_->base_url(), "\" }\n}\n\n");
+  }
+
+  void WriteMain(const std::string& body) {
+    std::ofstream(fs::path(dir_) / "work/main.tf") << ProviderBlock() << body;
+  }
+
+  nlohmann::json ShowJson(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"show", "-json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CliResult r = Run(args);
+    EXPECT_EQ(r.code, 0) << r.err;
+    return nlohmann::json::parse(r.out, nullptr, false);
+  }
+
   void WriteConfig(const std::string& service_id, const std::vector<std::string>& endpoints) {
     std::string list;
     for (const auto& e : endpoints) absl::StrAppend(&list, list.empty() ? "" : ", ", "\"", e, "\"");
@@ -181,6 +201,74 @@ TEST_F(TerraformTest, OutOfBandRejectIsPlannedForRecreation) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ((*c)["status"], "accepted");
   EXPECT_EQ(Run({"destroy", "-auto-approve", "-input=false", "-no-color"}).code, 0);
+}
+
+TEST_F(TerraformTest, ForEachOverDataSourceApprovesTrustedAccounts) {
+  auto service = sim_->AddService(true);
+  auto a = sim_->AddConnection(*service, "trusted-a");
+  auto b = sim_->AddConnection(*service, "trusted-b");
+  auto x = sim_->AddConnection(*service, "stranger");
+  ASSERT_TRUE(a.ok() && b.ok() && x.ok());
+  WriteMain(absl::StrCat(
+      "data \"vpcep_service_connections\" \"all\" {\n  service_id = \"", *service, "\"\n}\n\n",
+      "locals {\n  trusted = toset([\"trusted-a\", \"trusted-b\"])\n}\n\n",
+      "resource \"vpcep_connection_approval\" \"trusted\" {\n",
+      "  for_each = { for c in data.vpcep_service_connections.all.connections :\n",
+      "               c.endpoint_id => c if contains(local.trusted, c.domain_id) }\n",
+      "  service_id  = data.vpcep_service_connections.all.service_id\n",
+      "  endpoint_id = each.key\n}\n"));
+  ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
+  CliResult apply = Run({"apply", "-auto-approve", "-input=false", "-no-color"});
+  ASSERT_EQ(apply.code, 0) << apply.out << apply.err;
+  EXPECT_EQ((*sim_->GetConnection(*service, *a))["status"], "accepted");
+  EXPECT_EQ((*sim_->GetConnection(*service, *b))["status"], "accepted");
+  EXPECT_EQ((*sim_->GetConnection(*service, *x))["status"], "pendingAcceptance");
+  CliResult plan = Run({"plan", "-detailed-exitcode", "-input=false", "-no-color"});
+  EXPECT_EQ(plan.code, 0) << plan.out << plan.err;
+  EXPECT_EQ(Run({"destroy", "-auto-approve", "-input=false", "-no-color"}).code, 0);
+}
+
+TEST_F(TerraformTest, ImportIntoEmptyStateMatchesAndDescriptionUpdatesInPlace) {
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-i");
+  ASSERT_TRUE(endpoint.ok());
+  std::string resource = absl::StrCat(
+      "resource \"vpcep_connection_approval\" \"one\" {\n  service_id  = \"", *service,
+      "\"\n  endpoint_id = \"", *endpoint, "\"\n  description = \"DESC\"\n}\n");
+  auto with_description = [&](const std::string& d) {
+    std::string r = resource;
+    r.replace(r.find("DESC"), 4, d);
+    return r;
+  };
+  WriteMain(with_description("first"));
+  ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
+  CliResult apply = Run({"apply", "-auto-approve", "-input=false", "-no-color"});
+  ASSERT_EQ(apply.code, 0) << apply.out << apply.err;
+  nlohmann::json applied = ShowJson()["values"]["root_module"]["resources"][0]["values"];
+
+  fs::remove(fs::path(dir_) / "work/terraform.tfstate");
+  CliResult imported = Run({"import", "-input=false", "-no-color", "vpcep_connection_approval.one",
+                            absl::StrCat(*service, "/", *endpoint)});
+  ASSERT_EQ(imported.code, 0) << imported.out << imported.err;
+  nlohmann::json after_import = ShowJson()["values"]["root_module"]["resources"][0]["values"];
+  for (const char* key : {"id", "service_id", "endpoint_id", "status", "marker_id", "domain_id",
+                          "created_at", "updated_at", "description"}) {
+    EXPECT_EQ(after_import[key], applied[key]) << key;
+  }
+  CliResult plan = Run({"plan", "-detailed-exitcode", "-input=false", "-no-color"});
+  EXPECT_EQ(plan.code, 0) << "import must not leave a diff:\n" << plan.out << plan.err;
+
+  WriteMain(with_description("second"));
+  CliResult plan2 = Run({"plan", "-input=false", "-no-color", "-out=desc.tfplan"});
+  ASSERT_EQ(plan2.code, 0) << plan2.out << plan2.err;
+  nlohmann::json p = ShowJson({"desc.tfplan"});
+  ASSERT_EQ(p["resource_changes"].size(), 1u);
+  EXPECT_EQ(p["resource_changes"][0]["change"]["actions"], nlohmann::json::array({"update"}));
+  apply = Run({"apply", "-auto-approve", "-input=false", "-no-color", "desc.tfplan"});
+  ASSERT_EQ(apply.code, 0) << apply.out << apply.err;
+  EXPECT_EQ((*sim_->GetConnection(*service, *endpoint))["description"], "second");
+  EXPECT_EQ(Run({"destroy", "-auto-approve", "-input=false", "-no-color"}).code, 0);
+  EXPECT_EQ((*sim_->GetConnection(*service, *endpoint))["status"], "rejected");
 }
 
 }  // namespace

@@ -315,6 +315,33 @@ TEST_P(LifecycleTest, DestroyOfAVanishedEndpointSucceeds) {
   EXPECT_TRUE(destroyed.value.is_null());
 }
 
+TEST_P(LifecycleTest, DataSourceListsAndFiltersConnections) {
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(sim_->AddConnection(*service, "trusted", "pendingAcceptance").ok());
+  ASSERT_TRUE(sim_->AddConnection(*service, "trusted", "accepted").ok());
+  ASSERT_TRUE(sim_->AddConnection(*service, "stranger", "pendingAcceptance").ok());
+  const Type& t = driver_->DataSourceType("vpcep_service_connections");
+  Value all = Value::ObjectOf(t, {{"service_id", Value::String(*service)}});
+  RpcResult r = driver_->ReadData("vpcep_service_connections", all);
+  ASSERT_FALSE(r.HasError()) << r.DiagText();
+  EXPECT_EQ(r.value.Attr("connections").Elements().size(), 3u);
+  EXPECT_EQ(r.value.Attr("id").AsString(), *service);
+
+  Value pending_trusted = all.WithAttr("status", Value::String("pendingAcceptance"))
+                              .WithAttr("domain_id", Value::String("trusted"));
+  r = driver_->ReadData("vpcep_service_connections", pending_trusted);
+  ASSERT_FALSE(r.HasError()) << r.DiagText();
+  ASSERT_EQ(r.value.Attr("connections").Elements().size(), 1u);
+  const Value& c = r.value.Attr("connections").Elements()[0];
+  EXPECT_EQ(c.Attr("domain_id").AsString(), "trusted");
+  EXPECT_EQ(c.Attr("status").AsString(), "pendingAcceptance");
+
+  Value bad = all.WithAttr("status", Value::String("creating"));
+  r = driver_->ReadData("vpcep_service_connections", bad);
+  ASSERT_TRUE(r.HasError());
+  EXPECT_EQ(r.diags[0].path, "status");
+}
+
 INSTANTIATE_TEST_SUITE_P(Protocols, LifecycleTest, ::testing::Values("5", "5,6"),
                          [](const auto& info) {
                            return info.param == "5" ? std::string("V5") : std::string("V6");

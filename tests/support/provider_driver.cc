@@ -160,6 +160,14 @@ absl::Status ProviderDriver::LoadSchema() {
       }
       resource_types_[name] = *t;
     }
+    for (const auto& [name, schema] : resp.data_source_schemas()) {
+      absl::StatusOr<core::Type> t = BlockType(schema.block());
+      if (!t.ok()) {
+        status = t.status();
+        return;
+      }
+      data_source_types_[name] = *t;
+    }
   };
   RpcResult r = VPCEP_CALL(GetProviderSchema, GetProviderSchema, GetProviderSchema, GetSchema,
                            NoFill, collect);
@@ -274,6 +282,22 @@ RpcResult ProviderDriver::Import(const std::string& type, const std::string& id)
   };
   return VPCEP_CALL(ImportResourceState, ImportResourceState, ImportResourceState,
                     ImportResourceState, fill, collect);
+}
+
+const core::Type& ProviderDriver::DataSourceType(const std::string& name) const {
+  static const core::Type kDynamic;
+  auto it = data_source_types_.find(name);
+  return it == data_source_types_.end() ? kDynamic : it->second;
+}
+
+RpcResult ProviderDriver::ReadData(const std::string& type, const core::Value& config) {
+  const core::Type& t = DataSourceType(type);
+  auto fill = [&](auto& req) {
+    req.set_type_name(type);
+    Put(req.mutable_config(), config, t);
+  };
+  auto collect = [&](const auto& resp, RpcResult& r) { r.value = Take(resp.state().msgpack(), t, r); };
+  return VPCEP_CALL(ReadDataSource, ReadDataSource, ReadDataSource, ReadDataSource, fill, collect);
 }
 
 RpcResult ProviderDriver::UpgradeState(const std::string& type, int64_t version,

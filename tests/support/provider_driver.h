@@ -40,6 +40,7 @@ class ProviderDriver {
   absl::Status LoadSchema();
   const core::Type& ResourceType(const std::string& name) const;
   const core::Type& ProviderType() const { return provider_type_; }
+  const core::Type& DataSourceType(const std::string& name) const;
   const std::map<std::string, core::Type>& resource_types() const { return resource_types_; }
 
   RpcResult ValidateProvider(const core::Value& config);
@@ -52,6 +53,7 @@ class ProviderDriver {
   RpcResult Read(const std::string& type, const core::Value& state,
                  const std::string& private_data = "");
   RpcResult Import(const std::string& type, const std::string& id);
+  RpcResult ReadData(const std::string& type, const core::Value& config);
   RpcResult UpgradeState(const std::string& type, int64_t version, const std::string& json);
   absl::Status Stop();
 
@@ -62,6 +64,7 @@ class ProviderDriver {
   PluginClient& client_;
   core::Type provider_type_;
   std::map<std::string, core::Type> resource_types_;
+  std::map<std::string, core::Type> data_source_types_;
 };
 
 }  // namespace vpcep::testing
