@@ -198,6 +198,23 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::Act(absl::string_view servi
   return ConnectionsFrom(parsed);
 }
 
+absl::StatusOr<Service> VpcepClient::GetService(absl::string_view service_id) const {
+  absl::StatusOr<HttpResponse> resp =
+      Call(absl::StrCat("get service ", service_id), HttpRequest{"GET", ServiceUrl(service_id)},
+           true);
+  if (!resp.ok()) return resp.status();
+  json j = json::parse(resp->body, nullptr, false);
+  if (!j.is_object()) return absl::InternalError("get service: response is not JSON");
+  Service s;
+  s.id = Str(j, "id");
+  s.name = Str(j, "service_name");
+  s.status = Str(j, "status");
+  if (auto it = j.find("approval_enabled"); it != j.end() && it->is_boolean()) {
+    s.approval_enabled = it->get<bool>();
+  }
+  return s;
+}
+
 absl::StatusOr<std::vector<Connection>> VpcepClient::UpdateDescription(
     absl::string_view service_id, absl::string_view endpoint_id,
     absl::string_view description) const {

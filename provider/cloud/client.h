@@ -35,6 +35,13 @@ struct Connection {
   std::vector<ConnectionError> errors;  // set when status is "failed"
 };
 
+struct Service {
+  std::string id;
+  std::string name;
+  std::string status;
+  bool approval_enabled = true;
+};
+
 struct ListFilter {
   std::string endpoint_id;
   std::string marker_id;
@@ -67,6 +74,8 @@ class VpcepClient {
   absl::StatusOr<std::vector<Connection>> Act(absl::string_view service_id,
                                               absl::string_view action,
                                               absl::string_view endpoint_id) const;
+
+  absl::StatusOr<Service> GetService(absl::string_view service_id) const;
 
   // Sets the description of one connection (PUT .../connections/description).
   absl::StatusOr<std::vector<Connection>> UpdateDescription(absl::string_view service_id,

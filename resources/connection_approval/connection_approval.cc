@@ -293,8 +293,25 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
         {PathStep::Attr("endpoint_id")});
     return;
   }
-  // An already-accepted connection is adopted without a POST.
-  if ((*current)->status != "accepted") {
+  if ((*current)->status == "failed") {
+    resp.diags.AddError(absl::StrCat("Cannot approve ", what),
+                        absl::StrCat("The connection of endpoint ", endpoint_id,
+                                     " has failed: ", ErrorDetails(**current)),
+                        {PathStep::Attr("endpoint_id")});
+    return;
+  }
+  if ((*current)->status == "accepted") {
+    // Adopted without a POST. Say so when the service accepts everything by itself.
+    absl::StatusOr<cloud::Service> service = client.GetService(service_id);
+    if (service.ok() && !service->approval_enabled) {
+      resp.diags.AddWarning(
+          "Service does not require approval",
+          absl::StrCat("Service ", service_id, " has approval disabled, so connections are "
+                       "accepted automatically. This approval records the connection; "
+                       "destroying it still rejects the connection."),
+          {PathStep::Attr("service_id")});
+    }
+  } else {
     absl::StatusOr<std::vector<cloud::Connection>> acted =
         client.Act(service_id, "receive", endpoint_id);
     if (!acted.ok() && cloud::ApiErrorCode(acted.status()) != "EndPoint.2014") {

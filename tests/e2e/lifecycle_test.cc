@@ -342,6 +342,27 @@ TEST_P(LifecycleTest, DataSourceListsAndFiltersConnections) {
   EXPECT_EQ(r.diags[0].path, "status");
 }
 
+TEST_P(LifecycleTest, FailedConnectionReportsItsErrors) {
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  ASSERT_TRUE(sim_->SetStatus(*service, *endpoint, "failed").ok());
+  RpcResult created = Create(Config(*service, *endpoint));
+  ASSERT_TRUE(created.HasError());
+  EXPECT_THAT(created.DiagText(), HasSubstr("has failed"));
+  EXPECT_EQ(created.diags[0].path, "endpoint_id");
+  EXPECT_TRUE(created.value.is_null());
+}
+
+TEST_P(LifecycleTest, ServiceWithoutApprovalWorksWithAWarning) {
+  auto service = sim_->AddService(false);
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  RpcResult created = Create(Config(*service, *endpoint));
+  ASSERT_FALSE(created.HasError()) << created.DiagText();
+  EXPECT_EQ(created.value.Attr("status").AsString(), "accepted");
+  ASSERT_EQ(created.diags.size(), 1u);
+  EXPECT_EQ(created.diags[0].summary, "Service does not require approval");
+}
+
 INSTANTIATE_TEST_SUITE_P(Protocols, LifecycleTest, ::testing::Values("5", "5,6"),
                          [](const auto& info) {
                            return info.param == "5" ? std::string("V5") : std::string("V6");
