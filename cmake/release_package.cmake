@@ -1,0 +1,35 @@
+# cmake -DBINARY=... -DVERSION=... -DPLATFORM=... -DOUT=... -P release_package.cmake
+# Writes, as a provider registry expects them:
+#   terraform-provider-vpcep_<v>_<platform>.zip  (the binary named terraform-provider-vpcep_v<v>)
+#   terraform-provider-vpcep_<v>_manifest.json   (protocol versions 5.0 and 6.0)
+#   terraform-provider-vpcep_<v>_SHA256SUMS      (and a plain SHA256SUMS copy)
+foreach(var BINARY VERSION PLATFORM OUT)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "${var} is required")
+  endif()
+endforeach()
+set(name terraform-provider-vpcep)
+file(REMOVE_RECURSE "${OUT}")
+file(MAKE_DIRECTORY "${OUT}/stage")
+file(COPY_FILE "${BINARY}" "${OUT}/stage/${name}_v${VERSION}")
+file(CHMOD "${OUT}/stage/${name}_v${VERSION}" PERMISSIONS
+     OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+set(zip "${name}_${VERSION}_${PLATFORM}.zip")
+execute_process(
+  COMMAND ${CMAKE_COMMAND} -E tar cf "${OUT}/${zip}" --format=zip "${name}_v${VERSION}"
+  WORKING_DIRECTORY "${OUT}/stage" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "zip failed")
+endif()
+file(REMOVE_RECURSE "${OUT}/stage")
+set(manifest "${name}_${VERSION}_manifest.json")
+file(WRITE "${OUT}/${manifest}"
+     "{\n  \"version\": 1,\n  \"metadata\": {\n    \"protocol_versions\": [\"5.0\", \"6.0\"]\n  }\n}\n")
+set(sums "")
+foreach(f ${zip} ${manifest})
+  file(SHA256 "${OUT}/${f}" hash)
+  string(APPEND sums "${hash}  ${f}\n")
+endforeach()
+file(WRITE "${OUT}/${name}_${VERSION}_SHA256SUMS" "${sums}")
+file(WRITE "${OUT}/SHA256SUMS" "${sums}")
+message(STATUS "release files in ${OUT}")
