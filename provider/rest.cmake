@@ -1,9 +1,11 @@
 # Layers above core, in dependency order: cloud, resources, protocol, plugin.
 add_library(vpcep_cloud STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/cloud/aksk_signer.cc
   ${CMAKE_CURRENT_LIST_DIR}/cloud/api_error.cc
   ${CMAKE_CURRENT_LIST_DIR}/cloud/client.cc
-  ${CMAKE_CURRENT_LIST_DIR}/cloud/http.cc)
-target_link_libraries(vpcep_cloud PUBLIC vpcep_core CURL::libcurl)
+  ${CMAKE_CURRENT_LIST_DIR}/cloud/http.cc
+  ${CMAKE_CURRENT_LIST_DIR}/cloud/list_coalescer.cc)
+target_link_libraries(vpcep_cloud PUBLIC vpcep_core CURL::libcurl OpenSSL::Crypto)
 vpcep_strict(vpcep_cloud)
 
 file(GLOB_RECURSE VPCEP_RESOURCE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/resources/*.cc)

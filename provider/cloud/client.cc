@@ -95,7 +95,10 @@ VpcepClient::VpcepClient(ClientOptions options, std::shared_ptr<HttpTransport> t
     : options_(std::move(options)),
       transport_(std::move(transport)),
       auth_(std::move(auth)),
-      stop_(stop) {
+      stop_(stop),
+      coalescer_([this](const std::string& service_id) {
+        return ListConnections(service_id, ListFilter{});
+      }) {
   while (!options_.endpoint.empty() && options_.endpoint.back() == '/') {
     options_.endpoint.pop_back();
   }
@@ -196,6 +199,11 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::Act(absl::string_view servi
   json parsed = json::parse(resp->body, nullptr, false);
   if (!parsed.is_object()) return std::vector<Connection>{};
   return ConnectionsFrom(parsed);
+}
+
+absl::StatusOr<std::vector<Connection>> VpcepClient::ListAllShared(
+    const std::string& service_id) const {
+  return coalescer_.List(service_id);
 }
 
 absl::StatusOr<Service> VpcepClient::GetService(absl::string_view service_id) const {

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "provider/cloud/auth.h"
 #include "provider/cloud/http.h"
+#include "provider/cloud/list_coalescer.h"
 #include "provider/core/stop.h"
 
 namespace vpcep::cloud {
@@ -66,6 +67,13 @@ class VpcepClient {
  public:
   VpcepClient(ClientOptions options, std::shared_ptr<HttpTransport> transport,
               std::shared_ptr<Authenticator> auth, const core::StopSignal* stop);
+  VpcepClient(const VpcepClient&) = delete;
+  VpcepClient& operator=(const VpcepClient&) = delete;
+
+  // Every connection of the service, from a listing that started after this
+  // call; concurrent callers share listings (see ListCoalescer).
+  absl::StatusOr<std::vector<Connection>> ListAllShared(const std::string& service_id) const;
+  int64_t shared_list_fetches() const { return coalescer_.fetches(); }
 
   // Every connection of the service matching `filter`, across all pages.
   absl::StatusOr<std::vector<Connection>> ListConnections(absl::string_view service_id,
@@ -94,6 +102,7 @@ class VpcepClient {
   std::shared_ptr<HttpTransport> transport_;
   std::shared_ptr<Authenticator> auth_;
   const core::StopSignal* stop_;
+  mutable ListCoalescer coalescer_;
 };
 
 // Whether a failed call may be retried: network errors, 5xx, 429 and the

@@ -175,9 +175,9 @@ absl::StatusOr<absl::Duration> ParseTimeout(const Value& timeouts, const char* w
 absl::StatusOr<std::optional<cloud::Connection>> FindConnection(const cloud::VpcepClient& client,
                                                                 const std::string& service_id,
                                                                 const std::string& endpoint_id) {
-  cloud::ListFilter filter;
-  filter.endpoint_id = endpoint_id;
-  absl::StatusOr<std::vector<cloud::Connection>> list = client.ListConnections(service_id, filter);
+  // Whole-service listings shared between concurrent reads and waits cost far
+  // fewer calls than one filtered call per approval.
+  absl::StatusOr<std::vector<cloud::Connection>> list = client.ListAllShared(service_id);
   if (!list.ok()) {
     // The API answers a missing service with HTTP 400 EndPoint.2003.
     if (cloud::ApiErrorCode(list.status()) == "EndPoint.2003") return std::nullopt;

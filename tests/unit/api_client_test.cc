@@ -1,9 +1,12 @@
 // The VPCEP client against a scripted transport: pagination, retries, errors.
+#include <atomic>
+#include <cstdio>
 #include <deque>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -20,6 +23,7 @@ using ::testing::HasSubstr;
 class ScriptedTransport : public HttpTransport {
  public:
   absl::StatusOr<HttpResponse> Send(const HttpRequest& req) override {
+    if (latency > absl::ZeroDuration()) absl::SleepFor(latency);
     absl::MutexLock lock(&mu_);
     requests.push_back(req);
     if (!script.empty()) {
@@ -44,6 +48,7 @@ class ScriptedTransport : public HttpTransport {
   std::deque<absl::StatusOr<HttpResponse>> script;
   std::vector<HttpRequest> requests;
   int total = 0;
+  absl::Duration latency = absl::ZeroDuration();
 };
 
 HttpResponse Error(int status, const std::string& code, const std::string& msg) {
@@ -169,6 +174,36 @@ TEST_F(ClientTest, StopInterruptsBackoff) {
   stopper.join();
   ASSERT_FALSE(list.ok());
   EXPECT_EQ(list.status().code(), absl::StatusCode::kCancelled);
+}
+
+TEST_F(ClientTest, ConcurrentReadsOfOneServiceShareListCalls) {
+  transport_->total = 100;
+  transport_->latency = absl::Milliseconds(20);  // a network round trip, so calls overlap
+  constexpr int kReaders = 100;
+  std::vector<std::thread> readers;
+  std::atomic<int> complete{0};
+  for (int i = 0; i < kReaders; ++i) {
+    readers.emplace_back([&] {
+      auto list = client_->ListAllShared("svc");
+      if (list.ok() && list->size() == 100u) ++complete;
+    });
+  }
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(complete.load(), kReaders);
+  size_t calls = transport_->requests.size();
+  std::printf("%d concurrent reads of one service took %zu list calls\n", kReaders, calls);
+  EXPECT_LE(calls, 10u);
+  EXPECT_EQ(client_->shared_list_fetches(), static_cast<int64_t>(calls));
+}
+
+TEST_F(ClientTest, SequentialReadsNeverReuseAnEarlierListing) {
+  transport_->total = 1;
+  ASSERT_TRUE(client_->ListAllShared("svc").ok());
+  transport_->total = 2;
+  auto second = client_->ListAllShared("svc");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->size(), 2u);
+  EXPECT_EQ(transport_->requests.size(), 2u);
 }
 
 }  // namespace
