@@ -105,6 +105,9 @@ absl::StatusOr<std::string> Subprocess::ReadLine(absl::Duration timeout) {
     char buf[4096];
     ssize_t n = read(stdout_fd_, buf, sizeof(buf));
     if (n <= 0) {
+      // The child is exiting: collect all of stderr before quoting it.
+      Wait(absl::Seconds(10));
+      if (stderr_reader_.joinable()) stderr_reader_.join();
       return absl::UnavailableError(absl::StrCat("stdout closed; stderr: ", Stderr()));
     }
     stdout_buffer_.append(buf, static_cast<size_t>(n));
