@@ -17,7 +17,8 @@ namespace vpcep::resources {
 
 class VpcepProvider : public core::Provider {
  public:
-  // `transport` is the HTTP transport for API calls; null = libcurl.
+  // `transport` is the HTTP transport for API calls; null = libcurl, made at
+  // Configure time with the configured TLS settings.
   explicit VpcepProvider(std::shared_ptr<cloud::HttpTransport> transport = nullptr);
 
   const core::Schema& GetSchema() const override { return schema_; }

@@ -45,6 +45,10 @@ class LifecycleTest : public ::testing::TestWithParam<std::string> {
     o.env["HW_PROJECT_ID"] = "";
     o.env["HW_REGION_NAME"] = "";
     o.env["HW_VPCEP_ENDPOINT"] = "";
+    for (const char* v : {"HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_INSECURE",
+                          "HW_MAX_RETRIES"}) {
+      o.env[v] = "";
+    }
     auto client = PluginClient::Launch(o);
     ASSERT_TRUE(client.ok()) << client.status();
     client_ = *std::move(client);
@@ -361,6 +365,28 @@ TEST_P(LifecycleTest, ServiceWithoutApprovalWorksWithAWarning) {
   EXPECT_EQ(created.value.Attr("status").AsString(), "accepted");
   ASSERT_EQ(created.diags.size(), 1u);
   EXPECT_EQ(created.diags[0].summary, "Service does not require approval");
+}
+
+TEST_P(LifecycleTest, IncompleteOrConflictingCredentialsAreReportedOnTheAttribute) {
+  auto configure = [&](std::map<std::string, Value> attrs) {
+    attrs["project_id"] = Value::String(SimulatorProcess::kProjectId);
+    attrs["endpoints"] =
+        Value::Map(Type::String(), {{"vpcep", Value::String(sim_->base_url())}});
+    return driver_->Configure(Value::ObjectOf(driver_->ProviderType(), attrs));
+  };
+  RpcResult r = configure({{"access_key", Value::String("AK")}});
+  ASSERT_TRUE(r.HasError());
+  EXPECT_EQ(r.diags[0].path, "secret_key");
+  r = configure({{"access_key", Value::String("AK")}, {"secret_key", Value::String("SK-secret")},
+                 {"auth_token", Value::String("tok")}});
+  ASSERT_TRUE(r.HasError());
+  EXPECT_EQ(r.diags[0].path, "auth_token");
+  EXPECT_THAT(r.DiagText(), ::testing::Not(HasSubstr("SK-secret")));
+  r = configure({{"max_retries", Value::Int(99)}, {"auth_token", Value::String("tok")}});
+  ASSERT_TRUE(r.HasError());
+  EXPECT_EQ(r.diags[0].path, "max_retries");
+  r = configure({{"access_key", Value::Unknown(Type::String())}});
+  EXPECT_FALSE(r.HasError()) << "unknown values during plan wait for apply: " << r.DiagText();
 }
 
 INSTANTIATE_TEST_SUITE_P(Protocols, LifecycleTest, ::testing::Values("5", "5,6"),

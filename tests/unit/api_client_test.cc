@@ -159,6 +159,7 @@ TEST_F(ClientTest, StopInterruptsBackoff) {
   o.initial_backoff = o.max_backoff = absl::Hours(1);
   VpcepClient slow(o, transport_, std::make_shared<TokenAuth>("t"), &stop_);
   transport_->script = {Error(500, "EndPoint.0001", "x")};
+  absl::Time stopped_at = absl::InfiniteFuture();
   std::thread stopper([&] {
     // Stop once the first attempt has been made, i.e. during the backoff.
     while (true) {
@@ -168,10 +169,13 @@ TEST_F(ClientTest, StopInterruptsBackoff) {
       }
       std::this_thread::yield();
     }
+    stopped_at = absl::Now();
     stop_.Stop();
   });
   auto list = slow.ListConnections("svc", {});
+  absl::Time returned_at = absl::Now();
   stopper.join();
+  EXPECT_LT(returned_at - stopped_at, absl::Seconds(1)) << "a stop must end a backoff at once";
   ASSERT_FALSE(list.ok());
   EXPECT_EQ(list.status().code(), absl::StatusCode::kCancelled);
 }
