@@ -8,63 +8,20 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "nlohmann/json.hpp"
+#include "provider/core/value_path.h"
 
 namespace vpcep::core {
 namespace {
 
-// Debian's Abseil has its own string_view class; convert explicitly.
-absl::string_view Abseil(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+using internal::Abseil;
+using internal::Quote;
+using Path = internal::ValuePath;
 
 using Json = nlohmann::json;
 
 // Containers nested deeper than this are refused while parsing. Twice the
 // value limit, because every Dynamic value adds a {"value","type"} wrapper.
 constexpr size_t kMaxJsonDepth = 2 * Type::kMaxDepth;
-
-std::string Quote(std::string_view s) {
-  return Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-// Paths in error messages: .attr, [3], ["key"], as Terraform prints them.
-class Path {
- public:
-  void PushAttr(std::string_view name) { steps_.push_back({Step::kAttr, name, 0}); }
-  void PushIndex(size_t index) { steps_.push_back({Step::kIndex, {}, index}); }
-  void PushKey(std::string_view key) { steps_.push_back({Step::kKey, key, 0}); }
-  void Pop() { steps_.pop_back(); }
-
-  std::string ToString() const {
-    std::string out;
-    for (const Step& s : steps_) {
-      switch (s.kind) {
-        case Step::kAttr:
-          absl::StrAppend(&out, ".", Abseil(s.name));
-          break;
-        case Step::kIndex:
-          absl::StrAppend(&out, "[", s.index, "]");
-          break;
-        case Step::kKey:
-          absl::StrAppend(&out, "[", Quote(s.name), "]");
-          break;
-      }
-    }
-    return out;
-  }
-
-  absl::Status Error(absl::string_view message) const {
-    std::string where = ToString();
-    if (where.empty()) return absl::InvalidArgumentError(message);
-    return absl::InvalidArgumentError(absl::StrCat(where, ": ", message));
-  }
-
- private:
-  struct Step {
-    enum Kind { kAttr, kIndex, kKey } kind;
-    std::string_view name;  // points into the type or a key alive during the step
-    size_t index;
-  };
-  std::vector<Step> steps_;
-};
 
 // ---------------------------------------------------------------------------
 // Parsing into a small document tree. nlohmann's own DOM would turn every

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "nlohmann/json.hpp"
+#include "provider/core/value_path.h"
 
 // The byte level is hand-written rather than delegated to
 // nlohmann::json::from_msgpack because decoding has to be driven by the cty
@@ -24,56 +25,9 @@
 namespace vpcep::core {
 namespace {
 
-// Debian's Abseil has its own string_view class; convert explicitly.
-absl::string_view Abseil(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-// ---------------------------------------------------------------------------
-// Paths in error messages: .attr, [3], ["key"], as Terraform prints them.
-
-class Path {
- public:
-  void PushAttr(std::string_view name) { steps_.push_back({Step::kAttr, name, 0}); }
-  void PushIndex(size_t index) { steps_.push_back({Step::kIndex, {}, index}); }
-  void PushKey(std::string_view key) { steps_.push_back({Step::kKey, key, 0}); }
-  void Pop() { steps_.pop_back(); }
-
-  std::string ToString() const {
-    std::string out;
-    for (const Step& s : steps_) {
-      switch (s.kind) {
-        case Step::kAttr:
-          absl::StrAppend(&out, ".", Abseil(s.name));
-          break;
-        case Step::kIndex:
-          absl::StrAppend(&out, "[", s.index, "]");
-          break;
-        case Step::kKey:
-          absl::StrAppend(&out, "[", Quote(s.name), "]");
-          break;
-      }
-    }
-    return out;
-  }
-
-  absl::Status Error(absl::string_view message) const {
-    std::string where = ToString();
-    if (where.empty()) return absl::InvalidArgumentError(message);
-    return absl::InvalidArgumentError(absl::StrCat(where, ": ", message));
-  }
-
-  static std::string Quote(std::string_view s) {
-    return nlohmann::json(std::string(s))
-        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  }
-
- private:
-  struct Step {
-    enum Kind { kAttr, kIndex, kKey } kind;
-    std::string_view name;  // points into the type or a key alive during the step
-    size_t index;
-  };
-  std::vector<Step> steps_;
-};
+using internal::Abseil;
+using internal::Quote;
+using Path = internal::ValuePath;
 
 // ---------------------------------------------------------------------------
 // Byte-level reading.
@@ -421,10 +375,10 @@ class Decoder {
       if (r != Read::kOk) return path_.Error("object attribute names must be strings");
       auto attr_type = attr_types.find(std::string(key));
       if (attr_type == attr_types.end()) {
-        return path_.Error(absl::StrCat("unsupported attribute ", Path::Quote(key)));
+        return path_.Error(absl::StrCat("unsupported attribute ", Quote(key)));
       }
       if (attrs.count(attr_type->first) > 0) {
-        return path_.Error(absl::StrCat("duplicate attribute ", Path::Quote(key)));
+        return path_.Error(absl::StrCat("duplicate attribute ", Quote(key)));
       }
       path_.PushAttr(attr_type->first);
       absl::StatusOr<Value> v = Decode(attr_type->second, depth + 1);
@@ -647,7 +601,7 @@ class Encoder {
         const auto& attr_types = type.attributes();
         for (const auto& [name, v] : value.Attributes()) {
           if (attr_types.count(name) == 0) {
-            Fail(absl::StrCat("unsupported attribute ", Path::Quote(name)));
+            Fail(absl::StrCat("unsupported attribute ", Quote(name)));
           }
         }
         // std::map iterates in byte order of the names, as go-cty sorts them.
