@@ -136,6 +136,22 @@ absl::StatusOr<std::optional<cloud::Connection>> WaitForStatus(
   }
 }
 
+// After an action failed in a way that leaves its outcome open (no answer, a
+// server error, throttling once retries ran out), the list call tells whether
+// it landed after all; trusting only the error would misreport the state.
+bool ActionTookEffect(const cloud::VpcepClient& client, const std::string& service_id,
+                      const std::string& endpoint_id, const absl::Status& failure,
+                      std::initializer_list<absl::string_view> effect_statuses) {
+  if (!cloud::IsRetryable(failure) && cloud::ApiHttpStatus(failure) != 0) return false;
+  absl::StatusOr<std::optional<cloud::Connection>> now =
+      FindConnection(client, service_id, endpoint_id);
+  if (!now.ok() || !now->has_value()) return false;
+  for (absl::string_view s : effect_statuses) {
+    if ((*now)->status == s) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 ConnectionApproval::ConnectionApproval(VpcepProvider& provider)
@@ -314,7 +330,9 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
   } else {
     absl::StatusOr<std::vector<cloud::Connection>> acted =
         client.Act(service_id, "receive", endpoint_id);
-    if (!acted.ok() && cloud::ApiErrorCode(acted.status()) != "EndPoint.2014") {
+    if (!acted.ok() && cloud::ApiErrorCode(acted.status()) != "EndPoint.2014" &&
+        !ActionTookEffect(client, service_id, endpoint_id, acted.status(),
+                          {"creating", "accepted"})) {
       if (cloud::ApiHttpStatus(acted.status()) == 0) {
         // No answer: the receive may have taken effect, so keep tracking it.
         resp.new_state = ConnectionState(planned, service_id, **current);
@@ -388,8 +406,10 @@ void ConnectionApproval::Delete(const cloud::VpcepClient& client, const Value& p
       resp.new_state = Value::Null(prior.type());  // already gone: nothing to reject
       return;
     }
-    resp.diags.AddStatus(absl::StrCat("Cannot reject ", what), acted.status());
-    return;
+    if (!ActionTookEffect(client, service_id, endpoint_id, acted.status(), {"rejected"})) {
+      resp.diags.AddStatus(absl::StrCat("Cannot reject ", what), acted.status());
+      return;
+    }
   }
   std::optional<cloud::Connection> last;
   absl::Duration timeout = ParseTimeout(prior.Attr("timeouts"), "delete").value_or(kDefaultTimeout);

@@ -1,0 +1,126 @@
+// vpcep_connection_approval in-process, against a scripted API whose answers
+// can be lost: the outcome of an action is checked with the list call.
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "provider/core/dispatcher.h"
+#include "provider/core/msgpack_codec.h"
+#include "resources/vpcep_provider.h"
+
+namespace vpcep::resources {
+namespace {
+
+using core::Type;
+using core::Value;
+
+// One service whose actions take effect at once but whose POST answers are
+// replaced by HTTP 500 while `lose_answers` is set.
+class LossyApi : public cloud::HttpTransport {
+ public:
+  absl::StatusOr<cloud::HttpResponse> Send(const cloud::HttpRequest& req) override {
+    absl::MutexLock lock(&mu);
+    if (req.method == "POST") {
+      ++posts;
+      nlohmann::json body = nlohmann::json::parse(req.body);
+      status = body["action"] == "receive" ? "accepted" : "rejected";
+      if (lose_answers) {
+        return cloud::HttpResponse{500, {{"x-request-id", "r1"}},
+                                   R"({"error_code":"EndPoint.0001","error_msg":"system error"})"};
+      }
+      return cloud::HttpResponse{200, {}, R"({"connections":[]})"};
+    }
+    nlohmann::json c = {{"id", "ep-1"}, {"status", status}, {"domain_id", "d"},
+                        {"marker_id", 7}, {"created_at", "t0"}, {"updated_at", "t1"}};
+    return cloud::HttpResponse{
+        200, {}, nlohmann::json{{"connections", {c}}, {"total_count", 1}}.dump()};
+  }
+  absl::Mutex mu;
+  std::string status = "pendingAcceptance";
+  bool lose_answers = true;
+  int posts = 0;
+};
+
+// The same API, but a failed POST has no effect.
+class RevertingApi : public LossyApi {
+ public:
+  absl::StatusOr<cloud::HttpResponse> Send(const cloud::HttpRequest& req) override {
+    absl::StatusOr<cloud::HttpResponse> r = LossyApi::Send(req);
+    absl::MutexLock lock(&mu);
+    if (req.method == "POST") status = "pendingAcceptance";
+    return r;
+  }
+};
+
+class ApprovalTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    core::Diagnostics d = dispatcher_.Configure("1.11.4", Wire(provider_config(), ProviderType()));
+    ASSERT_FALSE(d.HasError());
+  }
+  Type ProviderType() { return core::ImpliedType(provider_.GetSchema().block); }
+  Type ApprovalType() {
+    return core::ImpliedType(dispatcher_.GetSchemas().resources.at(kType)->block);
+  }
+  Value provider_config() {
+    return Value::ObjectOf(ProviderType(),
+                           {{"project_id", Value::String("p")},
+                            {"auth_token", Value::String("t")},
+                            {"max_retries", Value::Int(0)},
+                            {"endpoints", Value::Map(Type::String(),
+                                                     {{"vpcep", Value::String("http://api")}})}});
+  }
+  static core::WireValue Wire(const Value& v, const Type& t) {
+    return core::WireValue{core::EncodeMsgpack(v, t), ""};
+  }
+
+  static constexpr char kType[] = "vpcep_connection_approval";
+  std::shared_ptr<LossyApi> api_ = std::make_shared<LossyApi>();
+  VpcepProvider provider_{api_};
+  core::Dispatcher dispatcher_{provider_};
+};
+
+TEST_F(ApprovalTest, ReceiveWhoseAnswerWasLostIsConfirmedByTheList) {
+  Type t = ApprovalType();
+  Value planned = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
+                                      {"endpoint_id", Value::String("ep-1")}});
+  core::EncodedResult r =
+      dispatcher_.ApplyResourceChange(kType, {}, Wire(planned, t), Wire(planned, t), "");
+  ASSERT_FALSE(r.diags.HasError()) << r.diags.items()[0].detail;
+  absl::StatusOr<Value> state = core::DecodeMsgpack(r.msgpack, t);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->Attr("status").AsString(), "accepted");
+  EXPECT_EQ(api_->posts, 1) << "no second receive once the list shows it landed";
+}
+
+TEST_F(ApprovalTest, RejectWhoseAnswerWasLostIsConfirmedByTheList) {
+  api_->status = "accepted";
+  Type t = ApprovalType();
+  Value prior = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
+                                    {"endpoint_id", Value::String("ep-1")},
+                                    {"status", Value::String("accepted")}});
+  core::EncodedResult r = dispatcher_.ApplyResourceChange(kType, Wire(prior, t), {}, {}, "");
+  EXPECT_FALSE(r.diags.HasError());
+  absl::StatusOr<Value> state = core::DecodeMsgpack(r.msgpack, t);
+  ASSERT_TRUE(state.ok());
+  EXPECT_TRUE(state->is_null());
+}
+
+TEST_F(ApprovalTest, FailureThatDidNotLandIsReportedWithCodeAndRequestId) {
+  auto api = std::make_shared<RevertingApi>();
+  VpcepProvider provider(api);
+  core::Dispatcher d(provider);
+  ASSERT_FALSE(d.Configure("1.11.4", Wire(provider_config(), ProviderType())).HasError());
+  Type t = ApprovalType();
+  Value planned = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
+                                      {"endpoint_id", Value::String("ep-1")}});
+  core::EncodedResult r = d.ApplyResourceChange(kType, {}, Wire(planned, t), Wire(planned, t), "");
+  ASSERT_TRUE(r.diags.HasError());
+  EXPECT_THAT(r.diags.items()[0].detail, ::testing::HasSubstr("HTTP 500 EndPoint.0001"));
+  EXPECT_THAT(r.diags.items()[0].detail, ::testing::HasSubstr("request id r1"));
+  absl::StatusOr<Value> state = core::DecodeMsgpack(r.msgpack, t);
+  ASSERT_TRUE(state.ok());
+  EXPECT_TRUE(state->is_null()) << "nothing landed, so nothing is tracked";
+}
+
+}  // namespace
+}  // namespace vpcep::resources
