@@ -110,7 +110,7 @@ std::string VpcepClient::ServiceUrl(absl::string_view service_id) const {
 }
 
 absl::StatusOr<HttpResponse> VpcepClient::Call(absl::string_view operation, HttpRequest request,
-                                               bool retry_safe) const {
+                                               bool retry_safe, absl::Time deadline) const {
   request.timeout = options_.request_timeout;
   // Reads may be abandoned at once on a stop; a POST is left to finish (it is
   // bounded by the request timeout) so its outcome is known, not guessed.
@@ -141,6 +141,10 @@ absl::StatusOr<HttpResponse> VpcepClient::Call(absl::string_view operation, Http
     // Full jitter spreads the retries of ten parallel operations apart.
     absl::Duration sleep = absl::Milliseconds(std::uniform_int_distribution<int64_t>(
         absl::ToInt64Milliseconds(backoff) / 2, absl::ToInt64Milliseconds(backoff))(rng));
+    if (absl::Now() + sleep >= deadline) {
+      return absl::Status(failure.code(),
+                          absl::StrCat(failure.message(), " (no time left to retry)"));
+    }
     core::LogWarn("retrying API call", {{"operation", std::string(operation)},
                                         {"error", std::string(failure.message())},
                                         {"delay", absl::FormatDuration(sleep)}});
@@ -153,7 +157,7 @@ absl::StatusOr<HttpResponse> VpcepClient::Call(absl::string_view operation, Http
 }
 
 absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
-    absl::string_view service_id, const ListFilter& filter) const {
+    absl::string_view service_id, const ListFilter& filter, absl::Time deadline) const {
   std::string base = absl::StrCat(ServiceUrl(service_id), "/connections?limit=", kPageLimit);
   if (!filter.endpoint_id.empty()) absl::StrAppend(&base, "&id=", UrlEncode(filter.endpoint_id));
   if (!filter.marker_id.empty()) {
@@ -166,7 +170,7 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
   std::vector<Connection> all;
   for (int64_t offset = 0;;) {
     HttpRequest req{"GET", absl::StrCat(base, "&offset=", offset)};
-    absl::StatusOr<HttpResponse> resp = Call("list connections", std::move(req), true);
+    absl::StatusOr<HttpResponse> resp = Call("list connections", std::move(req), true, deadline);
     if (!resp.ok()) return resp.status();
     json body = json::parse(resp->body, nullptr, false);
     if (!body.is_object()) return absl::InternalError("list connections: response is not JSON");
@@ -187,14 +191,15 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
 
 absl::StatusOr<std::vector<Connection>> VpcepClient::Act(absl::string_view service_id,
                                                          absl::string_view action,
-                                                         absl::string_view endpoint_id) const {
+                                                         absl::string_view endpoint_id,
+                                                         absl::Time deadline) const {
   json body = {{"action", action}, {"endpoints", json::array({endpoint_id})}};
   HttpRequest req{"POST", absl::StrCat(ServiceUrl(service_id), "/connections/action"), {},
                   body.dump()};
   // Accepting or rejecting twice has the same effect as once, so a retry is safe;
   // callers still confirm the outcome with the list call.
   absl::StatusOr<HttpResponse> resp =
-      Call(absl::StrCat(action, " endpoint ", endpoint_id), std::move(req), true);
+      Call(absl::StrCat(action, " endpoint ", endpoint_id), std::move(req), true, deadline);
   if (!resp.ok()) return resp.status();
   json parsed = json::parse(resp->body, nullptr, false);
   if (!parsed.is_object()) return std::vector<Connection>{};

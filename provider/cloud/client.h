@@ -76,12 +76,15 @@ class VpcepClient {
   int64_t shared_list_fetches() const { return coalescer_.fetches(); }
 
   // Every connection of the service matching `filter`, across all pages.
-  absl::StatusOr<std::vector<Connection>> ListConnections(absl::string_view service_id,
-                                                          const ListFilter& filter) const;
+  // `deadline` bounds the retries: no backoff sleeps past it.
+  absl::StatusOr<std::vector<Connection>> ListConnections(
+      absl::string_view service_id, const ListFilter& filter,
+      absl::Time deadline = absl::InfiniteFuture()) const;
   // action: "receive" or "reject"; one endpoint per call, as the API requires.
   absl::StatusOr<std::vector<Connection>> Act(absl::string_view service_id,
                                               absl::string_view action,
-                                              absl::string_view endpoint_id) const;
+                                              absl::string_view endpoint_id,
+                                              absl::Time deadline = absl::InfiniteFuture()) const;
 
   absl::StatusOr<Service> GetService(absl::string_view service_id) const;
 
@@ -95,7 +98,8 @@ class VpcepClient {
  private:
   // Sends with retries; returns the 2xx response or an ApiErrorStatus.
   absl::StatusOr<HttpResponse> Call(absl::string_view operation, HttpRequest request,
-                                    bool retry_safe) const;
+                                    bool retry_safe,
+                                    absl::Time deadline = absl::InfiniteFuture()) const;
   std::string ServiceUrl(absl::string_view service_id) const;
 
   ClientOptions options_;

@@ -104,8 +104,7 @@ std::string ErrorDetails(const cloud::Connection& c) {
 absl::StatusOr<std::optional<cloud::Connection>> WaitForStatus(
     const cloud::VpcepClient& client, const core::StopSignal& stop, const std::string& service_id,
     const std::string& endpoint_id, absl::string_view target, bool gone_ok,
-    absl::Duration timeout, std::optional<cloud::Connection>& last) {
-  absl::Time deadline = absl::Now() + timeout;
+    absl::Time deadline, absl::Duration timeout, std::optional<cloud::Connection>& last) {
   absl::Duration interval = absl::Milliseconds(200);
   while (true) {
     absl::StatusOr<std::optional<cloud::Connection>> found =
@@ -309,6 +308,9 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
         {PathStep::Attr("endpoint_id")});
     return;
   }
+  absl::Duration timeout =
+      ParseTimeout(planned.Attr("timeouts"), "create").value_or(kDefaultTimeout);
+  absl::Time deadline = absl::Now() + timeout;
   if ((*current)->status == "failed") {
     resp.diags.AddError(absl::StrCat("Cannot approve ", what),
                         absl::StrCat("The connection of endpoint ", endpoint_id,
@@ -329,7 +331,7 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
     }
   } else {
     absl::StatusOr<std::vector<cloud::Connection>> acted =
-        client.Act(service_id, "receive", endpoint_id);
+        client.Act(service_id, "receive", endpoint_id, deadline);
     if (!acted.ok() && cloud::ApiErrorCode(acted.status()) != "EndPoint.2014" &&
         !ActionTookEffect(client, service_id, endpoint_id, acted.status(),
                           {"creating", "accepted"})) {
@@ -342,9 +344,9 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
     }
   }
   std::optional<cloud::Connection> last = *current;
-  absl::Duration timeout = ParseTimeout(planned.Attr("timeouts"), "create").value_or(kDefaultTimeout);
-  absl::StatusOr<std::optional<cloud::Connection>> done = WaitForStatus(
-      client, stop, service_id, endpoint_id, "accepted", false, timeout, last);
+  absl::StatusOr<std::optional<cloud::Connection>> done =
+      WaitForStatus(client, stop, service_id, endpoint_id, "accepted", false, deadline, timeout,
+                    last);
   if (!done.ok()) {
     // The receive went out: keep the approval in state with the last status
     // seen (Terraform marks it tainted), so an acceptance completing later is
@@ -397,8 +399,11 @@ void ConnectionApproval::Delete(const cloud::VpcepClient& client, const Value& p
     return;
   }
 
+  absl::Duration timeout =
+      ParseTimeout(prior.Attr("timeouts"), "delete").value_or(kDefaultTimeout);
+  absl::Time deadline = absl::Now() + timeout;
   absl::StatusOr<std::vector<cloud::Connection>> acted =
-      client.Act(service_id, "reject", endpoint_id);
+      client.Act(service_id, "reject", endpoint_id, deadline);
   if (!acted.ok()) {
     std::string code = cloud::ApiErrorCode(acted.status());
     if (code == "EndPoint.2006" || code == "EndPoint.2008" || code == "EndPoint.2013" ||
@@ -412,9 +417,9 @@ void ConnectionApproval::Delete(const cloud::VpcepClient& client, const Value& p
     }
   }
   std::optional<cloud::Connection> last;
-  absl::Duration timeout = ParseTimeout(prior.Attr("timeouts"), "delete").value_or(kDefaultTimeout);
-  absl::StatusOr<std::optional<cloud::Connection>> done = WaitForStatus(
-      client, provider_.stop(), service_id, endpoint_id, "rejected", true, timeout, last);
+  absl::StatusOr<std::optional<cloud::Connection>> done =
+      WaitForStatus(client, provider_.stop(), service_id, endpoint_id, "rejected", true,
+                    deadline, timeout, last);
   if (!done.ok()) {
     resp.diags.AddStatus(absl::StrCat("Rejection of ", what, " did not complete"),
                          done.status());

@@ -180,6 +180,19 @@ TEST_F(ClientTest, StopInterruptsBackoff) {
   EXPECT_EQ(list.status().code(), absl::StatusCode::kCancelled);
 }
 
+TEST_F(ClientTest, RetriesStopAtTheOperationDeadline) {
+  ClientOptions o = client_->options();
+  o.initial_backoff = o.max_backoff = absl::Seconds(30);
+  VpcepClient slow(o, transport_, std::make_shared<TokenAuth>("t"), &stop_);
+  transport_->script = {Error(503, "", "unavailable"), Error(503, "", "unavailable")};
+  absl::Time start = absl::Now();
+  auto acted = slow.Act("svc", "receive", "ep", start + absl::Seconds(5));
+  ASSERT_FALSE(acted.ok());
+  EXPECT_THAT(std::string(acted.status().message()), HasSubstr("no time left to retry"));
+  EXPECT_EQ(transport_->requests.size(), 1u);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
 TEST_F(ClientTest, ConcurrentReadsOfOneServiceShareListCalls) {
   transport_->total = 100;
   transport_->latency = absl::Milliseconds(20);  // a network round trip, so calls overlap
