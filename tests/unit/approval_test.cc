@@ -124,3 +124,14 @@ TEST_F(ApprovalTest, FailureThatDidNotLandIsReportedWithCodeAndRequestId) {
 
 }  // namespace
 }  // namespace vpcep::resources
+
+namespace vpcep::resources {
+namespace {
+
+TEST(DefaultEndpoint, UsesTheRegionalHostAndTheEuDomain) {
+  EXPECT_EQ(DefaultEndpoint("ap-southeast-1"), "https://vpcep.ap-southeast-1.myhuaweicloud.com");
+  EXPECT_EQ(DefaultEndpoint("eu-west-101"), "https://vpcep.eu-west-101.myhuaweicloud.eu");
+}
+
+}  // namespace
+}  // namespace vpcep::resources

@@ -1,0 +1,114 @@
+// Reliability through the plugin protocol: many approvals applied in parallel
+// (as terraform -parallelism=10 does) on one provider process, against a
+// simulator injecting faults. State must match the simulator's truth.
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/plugin_client.h"
+#include "tests/support/provider_driver.h"
+#include "tests/support/simulator_process.h"
+
+namespace vpcep::testing {
+namespace {
+
+using core::Type;
+using core::Value;
+using ::testing::HasSubstr;
+
+constexpr char kApproval[] = "vpcep_connection_approval";
+constexpr int kParallelism = 10;
+
+struct Outcome {
+  std::string endpoint;
+  RpcResult result;
+};
+
+class ReliabilityTest : public ::testing::Test {
+ protected:
+  void Start(const std::vector<std::string>& sim_args) {
+    auto sim = SimulatorProcess::Start(VPCEP_SIM_BINARY, sim_args);
+    ASSERT_TRUE(sim.ok()) << sim.status();
+    sim_ = *std::move(sim);
+    LaunchOptions o;
+    o.binary = VPCEP_PROVIDER_BINARY;
+    for (const char* v : {"HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN",
+                          "HW_PROJECT_ID", "HW_REGION_NAME", "HW_VPCEP_ENDPOINT", "HW_MAX_RETRIES"}) {
+      o.env[v] = "";
+    }
+    auto client = PluginClient::Launch(o);
+    ASSERT_TRUE(client.ok()) << client.status();
+    client_ = *std::move(client);
+    driver_ = std::make_unique<ProviderDriver>(*client_);
+    ASSERT_TRUE(driver_->LoadSchema().ok());
+    type_ = driver_->ResourceType(kApproval);
+    Value config = Value::ObjectOf(
+        driver_->ProviderType(),
+        {{"project_id", Value::String(SimulatorProcess::kProjectId)},
+         {"auth_token", Value::String(SimulatorProcess::kToken)},
+         {"max_retries", Value::Int(10)},
+         {"endpoints", Value::Map(Type::String(), {{"vpcep", Value::String(sim_->base_url())}})}});
+    RpcResult r = driver_->Configure(config);
+    ASSERT_FALSE(r.HasError()) << r.DiagText();
+  }
+
+  // Plans and applies a create for every endpoint, kParallelism at a time.
+  std::vector<Outcome> CreateAll(const std::string& service,
+                                 const std::vector<std::string>& endpoints) {
+    std::vector<Outcome> out(endpoints.size());
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> workers;
+    for (int w = 0; w < kParallelism; ++w) {
+      workers.emplace_back([&] {
+        for (size_t i = next++; i < endpoints.size(); i = next++) {
+          Value cfg = Value::ObjectOf(type_, {{"service_id", Value::String(service)},
+                                              {"endpoint_id", Value::String(endpoints[i])}});
+          RpcResult plan = driver_->Plan(kApproval, Value::Null(type_), cfg, cfg);
+          out[i].endpoint = endpoints[i];
+          out[i].result = plan.HasError()
+                              ? plan
+                              : driver_->Apply(kApproval, Value::Null(type_), plan.value, cfg);
+        }
+      });
+    }
+    for (auto& t : workers) t.join();
+    return out;
+  }
+
+  std::unique_ptr<SimulatorProcess> sim_;
+  std::unique_ptr<PluginClient> client_;
+  std::unique_ptr<ProviderDriver> driver_;
+  Type type_;
+};
+
+TEST_F(ReliabilityTest, FiftyParallelApprovalsConvergeAndStateMatchesTruth) {
+  Start({"--transition-delay", "50ms"});
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(service.ok());
+  std::vector<std::string> endpoints;
+  for (int i = 0; i < 50; ++i) {
+    auto e = sim_->AddConnection(*service, absl::StrCat("domain-", i % 5));
+    ASSERT_TRUE(e.ok()) << e.status();
+    endpoints.push_back(*e);
+  }
+  std::vector<Outcome> outcomes = CreateAll(*service, endpoints);
+  for (const Outcome& o : outcomes) {
+    ASSERT_FALSE(o.result.HasError()) << o.endpoint << ": " << o.result.DiagText();
+    EXPECT_EQ(o.result.value.Attr("status").AsString(), "accepted");
+    auto truth = sim_->GetConnection(*service, o.endpoint);
+    ASSERT_TRUE(truth.ok());
+    EXPECT_EQ((*truth)["status"], "accepted") << o.endpoint;
+  }
+  auto stats = sim_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ((*stats)["actions"].value("receive", 0), 50) << "one receive per endpoint";
+  std::printf("50 approvals at parallelism %d: %d list calls, %d receives\n", kParallelism,
+              (*stats)["requests"].value("list", 0), (*stats)["actions"].value("receive", 0));
+}
+
+}  // namespace
+}  // namespace vpcep::testing
