@@ -1,9 +1,13 @@
 #include "simulator/api_server.h"
 
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <optional>
 #include <utility>
@@ -12,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "simulator/errors.h"
 #include "simulator/json_codec.h"
 
@@ -123,10 +128,48 @@ void Log(const httplib::Request& request, int status, absl::string_view request_
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
+int SockPort(const sockaddr_storage& addr) {
+  if (addr.ss_family == AF_INET) {
+    return ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
+  }
+  if (addr.ss_family == AF_INET6) {
+    return ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
+  }
+  return -1;
+}
+
+// Closes the client connection of `request` without a response. httplib
+// 0.11 does not expose the socket, so find it: the descriptor whose local
+// port is the request's local port and whose peer port is the client's port
+// (in-process clients have these the other way round). The descriptor is
+// replaced by /dev/null with dup2(), which closes the TCP connection (the
+// client sees EOF) while httplib's later writes, reads and close() apply to
+// /dev/null harmlessly (send() on it fails with ENOTSOCK, no SIGPIPE).
+bool DropConnection(const httplib::Request& request) {
+  const int max_fd = static_cast<int>(std::min<long>(sysconf(_SC_OPEN_MAX), 65536));
+  for (int fd = 3; fd < max_fd; ++fd) {
+    sockaddr_storage local{};
+    sockaddr_storage peer{};
+    socklen_t local_len = sizeof(local);
+    socklen_t peer_len = sizeof(peer);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0) continue;
+    if (SockPort(local) != request.local_port) continue;
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) continue;
+    if (SockPort(peer) != request.remote_port) continue;
+    const int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null_fd < 0) return false;
+    const bool replaced = ::dup2(null_fd, fd) >= 0;
+    ::close(null_fd);
+    return replaced;
+  }
+  return false;
+}
+
 }  // namespace
 
 ApiServer::ApiServer(Options options, State* state, Stats* stats, IdSource* ids)
     : options_(std::move(options)),
+      faults_(options_.faults != nullptr ? options_.faults : std::make_shared<FaultInjector>()),
       state_(state),
       stats_(stats),
       ids_(ids),
@@ -229,6 +272,10 @@ std::vector<ApiServer::Route> ApiServer::BuildRoutes() {
             &ApiServer::HandleAdminSetStatus),
       route("DELETE", "/admin/services/{}/connections/{}", false, kNone,
             &ApiServer::HandleAdminRemoveConnection),
+      route("POST", "/admin/services/{}/connections/{}/fail-on-receive", false, kNone,
+            &ApiServer::HandleAdminFailOnReceive),
+      route("GET", "/admin/faults", false, kNone, &ApiServer::HandleGetFaults),
+      route("POST", "/admin/faults", false, kNone, &ApiServer::HandleSetFaults),
   };
 }
 
@@ -269,7 +316,13 @@ void ApiServer::Handle(const httplib::Request& request, httplib::Response& respo
                   absl::StrCat("The API does not exist or has not been published: ", request.method,
                                " ", request.path));
   } else {
-    reply = Dispatch(*route, Call{request, std::move(params)});
+    bool drop = false;
+    reply = Dispatch(*route, Call{request, std::move(params)}, &drop);
+    if (drop && DropConnection(request)) {
+      if (options_.log_requests) Log(request, 0, request_id, absl::Now() - start);
+      response.status = 500;  // never sent: the connection is gone
+      return;
+    }
   }
 
   if (reply.ok()) {
@@ -283,13 +336,40 @@ void ApiServer::Handle(const httplib::Request& request, httplib::Response& respo
   if (options_.log_requests) Log(request, response.status, request_id, absl::Now() - start);
 }
 
-absl::StatusOr<ApiServer::Reply> ApiServer::Dispatch(const Route& route, const Call& call) {
+absl::StatusOr<ApiServer::Reply> ApiServer::Dispatch(const Route& route, const Call& call,
+                                                     bool* drop) {
+  if (!route.api) return DispatchApi(route, call);
+  stats_->CountRequest(route.operation);
+
+  // Fault injection, after counting and before authentication.
+  const FaultDecision fault = faults_->Decide(route.operation);
+  if (fault.latency > absl::ZeroDuration()) {
+    stats_->CountFault("latency");
+    absl::SleepFor(fault.latency);
+  }
+  switch (fault.kind) {
+    case FaultDecision::Kind::kNone:
+      return DispatchApi(route, call);
+    case FaultDecision::Kind::kDrop:
+      stats_->CountFault(fault.stats_key);
+      *drop = true;
+      return FaultError(500);  // sent only if the socket could not be found
+    case FaultDecision::Kind::kError:
+      break;
+  }
+  stats_->CountFault(fault.stats_key);
+  if (fault.after_effect) {
+    // A lost response: the call takes effect, the client sees the error.
+    // Authentication failures are never hidden behind the fault.
+    absl::StatusOr<Reply> real = DispatchApi(route, call);
+    if (!real.ok() && ToApiError(real.status()).http_status == 401) return real;
+    stats_->CountFault("after_effect");
+  }
+  return FaultError(fault.http_status);
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::DispatchApi(const Route& route, const Call& call) {
   if (route.api) {
-    stats_->CountRequest(route.operation);
-
-    // Extension point: fault injection (forced errors, added latency, dropped
-    // connections) goes here, after counting and before authentication.
-
     if (options_.authenticator != nullptr) {
       absl::Status auth = options_.authenticator->Authenticate(call.request);
       if (!auth.ok()) {
@@ -396,6 +476,36 @@ absl::StatusOr<ApiServer::Reply> ApiServer::HandleUpdateDescriptions(const Call&
 }
 
 // ---- Admin API
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleGetFaults(const Call&) {
+  return Reply{200, FaultConfigToJson(faults_->config())};
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleSetFaults(const Call& call) {
+  absl::StatusOr<json> body = ParseOptionalJsonObject(call.request);
+  if (!body.ok()) return body.status();
+  absl::StatusOr<FaultUpdate> update = FaultUpdateFromJson(*body);
+  if (!update.ok()) return update.status();
+  faults_->Set(update->config, update->seed);
+  return Reply{200, FaultConfigToJson(faults_->config())};
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminFailOnReceive(const Call& call) {
+  absl::StatusOr<json> body = ParseOptionalJsonObject(call.request);
+  if (!body.ok()) return body.status();
+  std::vector<ConnectionError> errors;
+  auto errors_it = body->find("error");
+  if (errors_it != body->end() && !errors_it->is_null()) {
+    absl::StatusOr<std::vector<ConnectionError>> parsed =
+        ConnectionErrorsFromJson(*errors_it, "error");
+    if (!parsed.ok()) return parsed.status();
+    errors = *std::move(parsed);
+  }
+  absl::StatusOr<Connection> connection =
+      state_->SetFailOnReceive(call.params[0], call.params[1], std::move(errors));
+  if (!connection.ok()) return connection.status();
+  return Reply{200, ConnectionToJson(*connection)};
+}
 
 absl::StatusOr<ApiServer::Reply> ApiServer::HandleHealth(const Call&) {
   return Reply{200, {{"status", "ok"}}};

@@ -7,7 +7,7 @@
 // APIGW.0301), checks the project id in the path (400 EndPoint.0014) and
 // calls the route's handler. Checks to be added later (fault injection: error
 // rates, latency, dropped connections) belong in Dispatch(), between the
-// count and authentication; see the comment there.
+// count and authentication: the FaultInjector (faults.h) decides per request.
 //
 // Thread-safety: httplib calls Handle() from a pool of worker threads; the
 // server's only mutable state of its own is the serving flag under mu_; the
@@ -29,6 +29,7 @@
 #include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "simulator/authenticator.h"
+#include "simulator/faults.h"
 #include "simulator/ids.h"
 #include "simulator/state.h"
 #include "simulator/stats.h"
@@ -39,6 +40,9 @@ class ApiServer {
  public:
   struct Options {
     std::shared_ptr<const Authenticator> authenticator;  // null: allow all
+    // Fault injection for API calls (never /admin). Null: a fresh injector
+    // with no faults (the admin API can still configure it).
+    std::shared_ptr<FaultInjector> faults;
     bool log_requests = false;
     int threads = 16;
     // How long an idle keep-alive connection is held. Stop() may wait this
@@ -80,7 +84,9 @@ class ApiServer {
 
   void Handle(const httplib::Request& request, httplib::Response& response);
   const Route* Match(const httplib::Request& request, std::vector<std::string>* params) const;
-  absl::StatusOr<Reply> Dispatch(const Route& route, const Call& call);
+  // Sets *drop when the connection is to be closed without a response.
+  absl::StatusOr<Reply> Dispatch(const Route& route, const Call& call, bool* drop);
+  absl::StatusOr<Reply> DispatchApi(const Route& route, const Call& call);
   static std::vector<Route> BuildRoutes();
 
   // VPCEP API. params[0] is the project id, params[1] the service id.
@@ -100,6 +106,9 @@ class ApiServer {
   absl::StatusOr<Reply> HandleAdminAddConnection(const Call& call);
   absl::StatusOr<Reply> HandleAdminSetStatus(const Call& call);
   absl::StatusOr<Reply> HandleAdminRemoveConnection(const Call& call);
+  absl::StatusOr<Reply> HandleAdminFailOnReceive(const Call& call);
+  absl::StatusOr<Reply> HandleGetFaults(const Call& call);
+  absl::StatusOr<Reply> HandleSetFaults(const Call& call);
 
   absl::Mutex mu_;
   bool stop_requested_ ABSL_GUARDED_BY(mu_) = false;
@@ -107,6 +116,7 @@ class ApiServer {
   absl::CondVar serving_changed_;
 
   const Options options_;
+  const std::shared_ptr<FaultInjector> faults_;
   State* const state_;
   Stats* const stats_;
   IdSource* const ids_;

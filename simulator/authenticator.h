@@ -4,10 +4,10 @@
 // route, before any handler runs. A non-OK result is sent back as is (use
 // MakeError(401, codes::kGatewayAuth, ...) for the gateway's 401 body).
 //
-// Extension point: AK/SK signature verification (shared/reference/signing.md)
-// is to be another implementation of this interface, selected in
-// Simulator::Options. Implementations must be thread-safe: they are called
-// from the server's worker threads concurrently.
+// AK/SK signature verification (shared/reference/signing.md) is another
+// implementation, AkSkAuthenticator (aksk_authenticator.h), selected by
+// Simulator::Options::aksk_keys. Implementations must be thread-safe: they are
+// called from the server's worker threads concurrently.
 
 #ifndef VPCEP_SIMULATOR_AUTHENTICATOR_H_
 #define VPCEP_SIMULATOR_AUTHENTICATOR_H_

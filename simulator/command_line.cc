@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 
 namespace vpcep::sim {
@@ -52,6 +53,51 @@ absl::Status ParseDelay(const std::string& flag, const std::string& value,
   return absl::OkStatus();
 }
 
+absl::Status ParseRate(const std::string& flag, const std::string& value, double* rate) {
+  if (!absl::SimpleAtod(value, rate) || !(*rate >= 0 && *rate <= 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " wants a rate between 0 and 1, got '", value, "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseFaultDuration(const std::string& flag, const std::string& value,
+                                absl::Duration* out) {
+  if (value == "0") {
+    *out = absl::ZeroDuration();
+    return absl::OkStatus();
+  }
+  if (!absl::ParseDuration(value, out) || *out < absl::ZeroDuration() ||
+      *out == absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " wants a duration like 100ms or 2s, got '", value, "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseOperations(const std::string& value, FaultConfig& config) {
+  config.list = config.action = config.service = config.description = false;
+  for (absl::string_view op : absl::StrSplit(value, ',', absl::SkipEmpty())) {
+    if (op == "list") {
+      config.list = true;
+    } else if (op == "action") {
+      config.action = true;
+    } else if (op == "service") {
+      config.service = true;
+    } else if (op == "description") {
+      config.description = true;
+    } else if (op == "all") {
+      config.list = config.action = config.service = config.description = true;
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--fault-operations wants a comma-separated list of list, action, service, "
+                       "description (or all), got '",
+                       value, "'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string Usage() {
@@ -74,7 +120,27 @@ Flags:
   --transition-delay-ms N    The same in milliseconds.
   --seed FILE                JSON file of services and connections to start
                              with (format in simulator/README.md).
+  --ak AK --sk SK            Accept API calls signed with AK/SK
+                             (SDK-HMAC-SHA256, X-Sdk-Date within 15 minutes).
+                             Repeat the pair for several keys. With --token
+                             too, either credential is accepted.
   --threads N                HTTP worker threads (default 16).
+
+Fault injection (API calls only, never /admin; also set by POST /admin/faults):
+  --fault-500 R              Rate (0..1) of 500 EndPoint.0001.
+  --fault-502 R, --fault-503 R, --fault-504 R
+                             Rates of 502/503/504 with a gateway (APIGW) body.
+  --fault-429 R              Rate of 429 APIGW.0308 (gateway throttling).
+  --fault-throttle R         Rate of 400 EndPoint.0022 (API throttling).
+  --fault-drop R             Rate of connections closed without a response.
+                             (The rates above must sum to at most 1.)
+  --fault-latency DUR        Delay added to each call (e.g. 200ms).
+  --fault-jitter DUR         Plus a uniform random delay in [0, DUR).
+  --fault-after-effect R     Fraction of injected 5xx on actions returned after
+                             the action took effect (a lost response).
+  --fault-operations LIST    Calls affected: comma-separated list, action,
+                             service, description (default all).
+  --fault-seed N             Make the fault sequence reproducible.
   --random-seed N            Make generated ids reproducible.
   --quiet                    Do not log requests.
   -h, --help                 Print this help and exit.
@@ -87,6 +153,7 @@ simulator/README.md.
 absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
   CommandLine result;
   result.options.log_requests = true;
+  std::optional<std::string> pending_ak;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string flag = args[i];
     std::optional<std::string> inline_value;
@@ -121,10 +188,54 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
       result.options.log_requests = false;
     } else if (flag == "--listen" || flag == "--project-id" || flag == "--token" ||
                flag == "--transition-delay" || flag == "--transition-delay-ms" ||
-               flag == "--seed" || flag == "--threads" || flag == "--random-seed") {
+               flag == "--seed" || flag == "--threads" || flag == "--random-seed" ||
+               flag == "--ak" || flag == "--sk" || absl::StartsWith(flag, "--fault-")) {
       absl::StatusOr<std::string> v = value();
       if (!v.ok()) return v.status();
-      if (flag == "--listen") {
+      FaultConfig& faults = result.options.faults;
+      if (flag == "--ak") {
+        if (v->empty()) return absl::InvalidArgumentError("--ak must not be empty");
+        if (pending_ak.has_value()) {
+          return absl::InvalidArgumentError("--ak given twice without --sk in between");
+        }
+        pending_ak = *v;
+      } else if (flag == "--sk") {
+        if (!pending_ak.has_value()) return absl::InvalidArgumentError("--sk must follow --ak");
+        if (v->empty()) return absl::InvalidArgumentError("--sk must not be empty");
+        result.options.aksk_keys[*pending_ak] = *v;
+        pending_ak.reset();
+      } else if (flag == "--fault-500") {
+        status = ParseRate(flag, *v, &faults.rate_500);
+      } else if (flag == "--fault-502") {
+        status = ParseRate(flag, *v, &faults.rate_502);
+      } else if (flag == "--fault-503") {
+        status = ParseRate(flag, *v, &faults.rate_503);
+      } else if (flag == "--fault-504") {
+        status = ParseRate(flag, *v, &faults.rate_504);
+      } else if (flag == "--fault-429") {
+        status = ParseRate(flag, *v, &faults.rate_429);
+      } else if (flag == "--fault-throttle") {
+        status = ParseRate(flag, *v, &faults.rate_throttle);
+      } else if (flag == "--fault-drop") {
+        status = ParseRate(flag, *v, &faults.rate_drop);
+      } else if (flag == "--fault-after-effect") {
+        status = ParseRate(flag, *v, &faults.after_effect_rate);
+      } else if (flag == "--fault-latency") {
+        status = ParseFaultDuration(flag, *v, &faults.latency);
+      } else if (flag == "--fault-jitter") {
+        status = ParseFaultDuration(flag, *v, &faults.jitter);
+      } else if (flag == "--fault-operations") {
+        status = ParseOperations(*v, faults);
+      } else if (flag == "--fault-seed") {
+        uint64_t seed;
+        if (!absl::SimpleAtoi(*v, &seed)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("--fault-seed wants an integer, got '", *v, "'"));
+        }
+        result.options.fault_seed = seed;
+      } else if (absl::StartsWith(flag, "--fault-")) {
+        return absl::InvalidArgumentError(absl::StrCat("unknown argument '", flag, "'"));
+      } else if (flag == "--listen") {
         status = ParseListen(*v, result.options);
       } else if (flag == "--project-id") {
         if (v->empty()) return absl::InvalidArgumentError("--project-id must not be empty");
@@ -154,6 +265,8 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
     }
     if (!status.ok()) return status;
   }
+  if (pending_ak.has_value()) return absl::InvalidArgumentError("--ak needs a following --sk");
+  if (absl::Status faults = result.options.faults.Validate(); !faults.ok()) return faults;
   return result;
 }
 

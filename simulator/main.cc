@@ -46,7 +46,9 @@ int main(int argc, char** argv) {
   std::cout << (*sim)->base_url() << std::endl;  // first line of stdout, flushed
   std::fprintf(stderr, "vpcep-sim: serving %s/v1/%s (auth: %s, transition delay: %s, seed: %s)\n",
                (*sim)->base_url().c_str(), options.project_id.c_str(),
-               options.token.empty() ? "none" : "X-Auth-Token required",
+               !options.aksk_keys.empty()
+                   ? (options.token.empty() ? "AK/SK" : "AK/SK or X-Auth-Token")
+                   : (options.token.empty() ? "none" : "X-Auth-Token required"),
                absl::FormatDuration(options.transition_delay).c_str(),
                options.seed_file.empty() ? "none" : options.seed_file.c_str());
 

@@ -58,6 +58,10 @@ struct Connection {
   // `pending_status`. Not part of the API representation.
   std::optional<ConnectionStatus> pending_status;
   absl::Time pending_due;
+  // Set by the admin "fail-on-receive" call: the next receive leads to
+  // `failed` (with these errors; a default entry when empty) instead of
+  // `accepted`. Not part of the API representation.
+  std::optional<std::vector<ConnectionError>> fail_on_receive;
 
   // Insertion order; breaks ties when sorting by time.
   uint64_t sequence = 0;

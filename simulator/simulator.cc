@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "simulator/aksk_authenticator.h"
 #include "simulator/seed.h"
 
 namespace vpcep::sim {
@@ -46,6 +47,7 @@ absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Start(Options options) {
   if (options.transition_delay < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("transition delay must not be negative");
   }
+  if (absl::Status faults = options.faults.Validate(); !faults.ok()) return faults;
   std::unique_ptr<Simulator> sim(new Simulator(std::move(options)));
   const Options& opts = sim->options_;
 
@@ -62,9 +64,18 @@ absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Start(Options options) {
 
   ApiServer::Options server_options;
   server_options.authenticator = opts.authenticator;
-  if (server_options.authenticator == nullptr && !opts.token.empty()) {
-    server_options.authenticator = std::make_shared<TokenAuthenticator>(opts.token);
+  if (server_options.authenticator == nullptr) {
+    std::shared_ptr<const Authenticator> token;
+    if (!opts.token.empty()) token = std::make_shared<TokenAuthenticator>(opts.token);
+    if (!opts.aksk_keys.empty()) {
+      server_options.authenticator =
+          std::make_shared<AkSkAuthenticator>(opts.aksk_keys, std::move(token));
+    } else {
+      server_options.authenticator = std::move(token);
+    }
   }
+  sim->faults_ = std::make_shared<FaultInjector>(opts.faults, opts.fault_seed);
+  server_options.faults = sim->faults_;
   server_options.log_requests = opts.log_requests;
   server_options.threads = opts.threads;
   server_options.keep_alive_timeout = opts.keep_alive_timeout;

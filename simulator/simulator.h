@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,7 @@
 #include "absl/time/time.h"
 #include "simulator/api_server.h"
 #include "simulator/authenticator.h"
+#include "simulator/faults.h"
 #include "simulator/ids.h"
 #include "simulator/model.h"
 #include "simulator/state.h"
@@ -47,8 +49,16 @@ class Simulator {
     std::string project_id = kDefaultProjectId;
     // When non-empty, API calls need header `X-Auth-Token: <token>`.
     std::string token;
-    // Replaces the token check when set (extension point for AK/SK).
+    // AK -> SK. When non-empty, API calls signed with SDK-HMAC-SHA256 by one
+    // of these keys are accepted (401 APIGW.0301 otherwise); unsigned calls
+    // then need the token when one is set, else they are refused.
+    std::map<std::string, std::string> aksk_keys;
+    // Replaces the token and AK/SK checks when set.
     std::shared_ptr<const Authenticator> authenticator;
+    // Fault injection (faults.h); none by default. `fault_seed` makes the
+    // fault sequence reproducible.
+    FaultConfig faults;
+    std::optional<uint64_t> fault_seed;
     absl::Duration transition_delay = absl::Seconds(1);
     std::string seed_file;  // empty: start with no services
     bool log_requests = false;
@@ -73,6 +83,7 @@ class Simulator {
 
   State& state() { return *state_; }
   Stats& stats() { return stats_; }
+  FaultInjector& faults() { return *faults_; }
 
   // Stops accepting and waits for the server thread. Requests in flight
   // finish; idle keep-alive connections may delay this by up to
@@ -86,6 +97,7 @@ class Simulator {
   std::shared_ptr<IdSource> ids_;
   std::unique_ptr<State> state_;
   Stats stats_;
+  std::shared_ptr<FaultInjector> faults_;
   std::unique_ptr<ApiServer> server_;
   std::thread thread_;
   int port_ = 0;

@@ -89,6 +89,13 @@ absl::StatusOr<State::ServiceRecord*> State::FindLocked(absl::string_view servic
 void State::AdvanceLocked(ServiceRecord& record, absl::Time now) {
   for (auto& [id, connection] : record.connections) {
     if (connection.pending_status.has_value() && connection.pending_due <= now) {
+      if (*connection.pending_status == ConnectionStatus::kFailed) {
+        connection.errors = connection.fail_on_receive.value_or(std::vector<ConnectionError>{});
+        if (connection.errors.empty()) {
+          connection.errors.push_back({codes::kSystemError, "The connection failed (simulated)."});
+        }
+        connection.fail_on_receive.reset();
+      }
       SetStatusLocked(connection, *connection.pending_status, connection.pending_due);
       connection.pending_status.reset();
     }
@@ -163,6 +170,9 @@ absl::StatusOr<Connection> State::ApplyAction(absl::string_view service_id,
   }
 
   if (action == Action::kReceive) {
+    const ConnectionStatus target = connection.fail_on_receive.has_value()
+                                        ? ConnectionStatus::kFailed
+                                        : ConnectionStatus::kAccepted;
     switch (connection.status) {
       case ConnectionStatus::kAccepted:
         // Even with a reject still pending: the visible status decides.
@@ -170,14 +180,14 @@ absl::StatusOr<Connection> State::ApplyAction(absl::string_view service_id,
                          absl::StrCat("The endpoint ", endpoint_id, " is already connected."));
       case ConnectionStatus::kCreating:
         // Already on its way; a pending reject is replaced by the accept.
-        if (connection.pending_status != ConnectionStatus::kAccepted) {
-          connection.pending_status = ConnectionStatus::kAccepted;
+        if (connection.pending_status != target) {
+          connection.pending_status = target;
           connection.pending_due = due;
         }
         break;
       default:  // pendingAcceptance, rejected
         SetStatusLocked(connection, ConnectionStatus::kCreating, now);
-        connection.pending_status = ConnectionStatus::kAccepted;
+        connection.pending_status = target;
         connection.pending_due = due;
         break;
     }
@@ -313,6 +323,18 @@ absl::Status State::RemoveConnection(absl::string_view service_id, absl::string_
   if (!record.ok()) return record.status();
   if ((*record)->connections.erase(endpoint_id) == 0) return NotServiceEndpoint(endpoint_id);
   return absl::OkStatus();
+}
+
+absl::StatusOr<Connection> State::SetFailOnReceive(absl::string_view service_id,
+                                                   absl::string_view endpoint_id,
+                                                   std::vector<ConnectionError> errors) {
+  absl::MutexLock lock(&mu_);
+  auto record = FindLocked(service_id);
+  if (!record.ok()) return record.status();
+  auto it = (*record)->connections.find(endpoint_id);
+  if (it == (*record)->connections.end()) return NotServiceEndpoint(endpoint_id);
+  it->second.fail_on_receive = std::move(errors);
+  return it->second;
 }
 
 absl::StatusOr<Connection> State::GetConnection(absl::string_view service_id,

@@ -109,6 +109,12 @@ class State {
                                                  absl::string_view endpoint_id,
                                                  ConnectionStatus status,
                                                  std::vector<ConnectionError> errors = {});
+  // Makes the connection's next receive end in `failed` with `errors` (a
+  // default entry when empty) after the transition delay, instead of
+  // `accepted`. Returns the connection.
+  absl::StatusOr<Connection> SetFailOnReceive(absl::string_view service_id,
+                                              absl::string_view endpoint_id,
+                                              std::vector<ConnectionError> errors = {});
   absl::Status RemoveConnection(absl::string_view service_id, absl::string_view endpoint_id);
   absl::StatusOr<Connection> GetConnection(absl::string_view service_id,
                                            absl::string_view endpoint_id);

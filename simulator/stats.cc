@@ -1,8 +1,16 @@
 #include "simulator/stats.h"
 
+#include <utility>
+
 namespace vpcep::sim {
 
 nlohmann::json StatsToJson(const StatsSnapshot& stats) {
+  nlohmann::json faults = nlohmann::json::object();
+  for (const char* kind :
+       {"500", "502", "503", "504", "429", "400", "drop", "after_effect", "latency"}) {
+    faults[kind] = 0;
+  }
+  for (const auto& [kind, count] : stats.faults) faults[kind] = count;
   return {
       {"requests",
        {{"list", stats.list},
@@ -11,6 +19,7 @@ nlohmann::json StatsToJson(const StatsSnapshot& stats) {
         {"description", stats.description},
         {"unauthorized", stats.unauthorized}}},
       {"actions", {{"receive", stats.receive}, {"reject", stats.reject}}},
+      {"faults", std::move(faults)},
   };
 }
 
@@ -44,6 +53,11 @@ void Stats::CountAction(Action action) {
   } else {
     ++counts_.reject;
   }
+}
+
+void Stats::CountFault(const std::string& kind) {
+  absl::MutexLock lock(&mu_);
+  ++counts_.faults[kind];
 }
 
 StatsSnapshot Stats::Snapshot() const {

@@ -5,6 +5,8 @@
 #define VPCEP_SIMULATOR_STATS_H_
 
 #include <cstdint>
+#include <map>
+#include <string>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -28,10 +30,15 @@ struct StatsSnapshot {
   // Action requests that succeeded (HTTP 200), by action.
   int64_t receive = 0;
   int64_t reject = 0;
+  // Injected faults by kind: "500", "502", "503", "504", "429", "400",
+  // "drop", plus "after_effect" (5xx returned after the action took effect)
+  // and "latency" (calls delayed by a fault latency).
+  std::map<std::string, int64_t> faults;
 };
 
 // {"requests": {"list", "action", "service", "description", "unauthorized"},
-//  "actions": {"receive", "reject"}}
+//  "actions": {"receive", "reject"},
+//  "faults": {"500", "502", "503", "504", "429", "400", "drop", "after_effect", "latency"}}
 nlohmann::json StatsToJson(const StatsSnapshot& stats);
 
 class Stats {
@@ -39,6 +46,7 @@ class Stats {
   void CountRequest(ApiOperation operation);
   void CountUnauthorized();
   void CountAction(Action action);
+  void CountFault(const std::string& kind);
   StatsSnapshot Snapshot() const;
   void Reset();
 

@@ -13,11 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
+#include "simulator/model.h"
 
 extern char** environ;
 
@@ -152,6 +154,36 @@ TEST(BinaryTest, LoadsSeedFileAndChecksToken) {
   EXPECT_EQ(body["total_count"], 1);
   EXPECT_EQ(body["connections"][0]["id"], "ep");
 
+  child.Signal(SIGTERM);
+  EXPECT_EQ(child.Wait(absl::Seconds(20)), 0);
+}
+
+TEST(BinaryTest, FaultAndAkSkFlags) {
+  Child child;
+  ASSERT_TRUE(child.Start({"--fault-429", "1", "--fault-operations", "list", "--fault-seed", "3",
+                           "--ak", "AK1", "--sk", "SK1", "--token", "tok", "--quiet"}));
+  std::optional<std::string> url = child.ReadLine(absl::Seconds(20));
+  ASSERT_TRUE(url.has_value());
+  httplib::Client client(*url);
+  const std::string base =
+      absl::StrCat("/v1/", vpcep::sim::kDefaultProjectId, "/vpc-endpoint-services/svc");
+  auto throttled = client.Get(base + "/connections", {{"X-Auth-Token", "tok"}});
+  ASSERT_TRUE(throttled);
+  EXPECT_EQ(throttled->status, 429);
+  EXPECT_NE(throttled->body.find("APIGW.0308"), std::string::npos) << throttled->body;
+  // Not a list call: no fault; the token is accepted next to AK/SK.
+  auto service = client.Get(base, {{"X-Auth-Token", "tok"}});
+  ASSERT_TRUE(service);
+  EXPECT_EQ(service->status, 400);  // EndPoint.2003: no such service
+  auto bad_signature = client.Get(
+      base, {{"X-Sdk-Date", "20260101T000000Z"},
+             {"Authorization",
+              "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=host;x-sdk-date, Signature=00"}});
+  ASSERT_TRUE(bad_signature);
+  EXPECT_EQ(bad_signature->status, 401);
+  auto faults = client.Get("/admin/faults");
+  ASSERT_TRUE(faults);
+  EXPECT_EQ(nlohmann::json::parse(faults->body)["rates"]["429"], 1.0);
   child.Signal(SIGTERM);
   EXPECT_EQ(child.Wait(absl::Seconds(20)), 0);
 }

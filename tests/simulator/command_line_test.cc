@@ -2,6 +2,7 @@
 
 #include "simulator/command_line.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,82 @@ TEST(CommandLineTest, HelpDocumentsEveryFlag) {
   for (const char* flag :
        {"--listen", "--allow-remote", "--project-id", "--token", "--transition-delay",
         "--transition-delay-ms", "--seed", "--threads", "--random-seed", "--quiet", "--help"}) {
+    EXPECT_NE(usage.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST(CommandLineTest, ParsesFaultFlags) {
+  auto parsed = ParseCommandLine({"--fault-500",
+                                  "0.1",
+                                  "--fault-502=0.05",
+                                  "--fault-503",
+                                  "0.05",
+                                  "--fault-504",
+                                  "0.05",
+                                  "--fault-429",
+                                  "0.1",
+                                  "--fault-throttle",
+                                  "0.1",
+                                  "--fault-drop",
+                                  "0.05",
+                                  "--fault-latency",
+                                  "200ms",
+                                  "--fault-jitter=50ms",
+                                  "--fault-after-effect",
+                                  "0.5",
+                                  "--fault-operations",
+                                  "list,action",
+                                  "--fault-seed",
+                                  "42"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const FaultConfig& f = parsed->options.faults;
+  EXPECT_DOUBLE_EQ(f.rate_500, 0.1);
+  EXPECT_DOUBLE_EQ(f.rate_502, 0.05);
+  EXPECT_DOUBLE_EQ(f.rate_503, 0.05);
+  EXPECT_DOUBLE_EQ(f.rate_504, 0.05);
+  EXPECT_DOUBLE_EQ(f.rate_429, 0.1);
+  EXPECT_DOUBLE_EQ(f.rate_throttle, 0.1);
+  EXPECT_DOUBLE_EQ(f.rate_drop, 0.05);
+  EXPECT_EQ(f.latency, absl::Milliseconds(200));
+  EXPECT_EQ(f.jitter, absl::Milliseconds(50));
+  EXPECT_DOUBLE_EQ(f.after_effect_rate, 0.5);
+  EXPECT_TRUE(f.list);
+  EXPECT_TRUE(f.action);
+  EXPECT_FALSE(f.service);
+  EXPECT_FALSE(f.description);
+  EXPECT_EQ(parsed->options.fault_seed, 42u);
+}
+
+TEST(CommandLineTest, RejectsBadFaultFlags) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--fault-500", "1.5"},
+                                             {"--fault-500", "x"},
+                                             {"--fault-500", "0.6", "--fault-drop", "0.6"},
+                                             {"--fault-latency", "soon"},
+                                             {"--fault-operations", "list,everything"},
+                                             {"--fault-seed", "-1"},
+                                             {"--fault-bogus", "1"}}) {
+    EXPECT_FALSE(ParseCommandLine(args).ok()) << args[0] << " " << args[1];
+  }
+}
+
+TEST(CommandLineTest, ParsesAkSkPairs) {
+  auto parsed = ParseCommandLine({"--ak", "A1", "--sk", "S1", "--ak=A2", "--sk=S2"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->options.aksk_keys,
+            (std::map<std::string, std::string>{{"A1", "S1"}, {"A2", "S2"}}));
+  EXPECT_FALSE(ParseCommandLine({"--ak", "A1"}).ok());
+  EXPECT_FALSE(ParseCommandLine({"--sk", "S1"}).ok());
+  EXPECT_FALSE(ParseCommandLine({"--ak", "A1", "--ak", "A2", "--sk", "S"}).ok());
+  EXPECT_FALSE(ParseCommandLine({"--ak", "", "--sk", "S"}).ok());
+}
+
+TEST(CommandLineTest, UsageMentionsNewFlags) {
+  const std::string usage = Usage();
+  for (const char* flag :
+       {"--ak", "--sk", "--fault-500", "--fault-502", "--fault-503", "--fault-504", "--fault-429",
+        "--fault-throttle", "--fault-drop", "--fault-latency", "--fault-jitter",
+        "--fault-after-effect", "--fault-operations", "--fault-seed"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }

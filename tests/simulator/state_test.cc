@@ -49,6 +49,36 @@ class StateTest : public ::testing::Test {
   State state_;
 };
 
+TEST_F(StateTest, FailOnReceiveEndsFailedAfterTheDelayOnce) {
+  Add("ep");
+  ASSERT_TRUE(state_.SetFailOnReceive("svc", "ep", {{"EndPoint.9", "boom"}}).ok());
+  EXPECT_EQ(StatusOf("ep"), ConnectionStatus::kPendingAcceptance);  // nothing yet
+  const absl::Time requested = clock_->Now();
+  auto after = state_.ApplyAction("svc", "ep", Action::kReceive);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->status, ConnectionStatus::kCreating);
+  clock_->Advance(absl::Seconds(2));
+  EXPECT_EQ(StatusOf("ep"), ConnectionStatus::kCreating);
+  clock_->Advance(absl::Seconds(2));
+  auto failed = state_.GetConnection("svc", "ep");
+  ASSERT_TRUE(failed.ok());
+  EXPECT_EQ(failed->status, ConnectionStatus::kFailed);
+  EXPECT_EQ(failed->updated_at, requested + absl::Seconds(3));
+  ASSERT_EQ(failed->errors.size(), 1u);
+  EXPECT_EQ(failed->errors[0].error_code, "EndPoint.9");
+  EXPECT_EQ(failed->errors[0].error_message, "boom");
+  EXPECT_FALSE(failed->fail_on_receive.has_value());  // used up
+
+  // Once reset by the admin, the next receive is accepted normally.
+  ASSERT_TRUE(state_.SetConnectionStatus("svc", "ep", ConnectionStatus::kPendingAcceptance).ok());
+  ASSERT_TRUE(state_.ApplyAction("svc", "ep", Action::kReceive).ok());
+  clock_->Advance(absl::Seconds(3));
+  EXPECT_EQ(StatusOf("ep"), ConnectionStatus::kAccepted);
+
+  EXPECT_EQ(CodeOf(state_.SetFailOnReceive("svc", "nope").status()), codes::kNotServiceEndpoint);
+  EXPECT_EQ(CodeOf(state_.SetFailOnReceive("nope", "ep").status()), codes::kServiceNotFound);
+}
+
 TEST_F(StateTest, TransitionIsStampedWithItsDueTime) {
   Add("ep");
   const absl::Time requested = clock_->Now();
