@@ -1,0 +1,605 @@
+// vpcep_bench: end-to-end figures of the provider against vpcep-sim, each
+// printed beside its yardstick, measured in the same run.
+//
+//  1. create-all wall time of N approvals at parallelism 10: through the
+//     Terraform-side test client (one provider process, 10 threads doing
+//     plan+apply) and, when `terraform` is on PATH, `terraform apply
+//     -parallelism=10`; yardsticks ceil(N/10)*D and 3 s * N (sequential).
+//  2. API calls (from /admin/stats) per apply and per refresh of N approvals.
+//  3. start-up (exec -> handshake line), GetProviderSchema round trip, peak
+//     RSS (VmHWM) of the provider process, binary size.
+//
+// Exit status: 0 when every figure could be measured and every result was
+// right; 1 on a wrong result (an approval missing or not accepted); 2 on
+// bad arguments or a harness failure (simulator or provider would not start).
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "nlohmann/json.hpp"
+#include "provider/plugin/certificate.h"
+#include "tests/support/plugin_client.h"
+#include "tests/support/provider_driver.h"
+#include "tests/support/simulator_process.h"
+#include "tests/support/subprocess.h"
+
+namespace vpcep::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using core::Type;
+using core::Value;
+using testing::LaunchOptions;
+using testing::PluginClient;
+using testing::ProviderDriver;
+using testing::RpcResult;
+using testing::SimulatorProcess;
+using testing::Subprocess;
+using testing::SubprocessOptions;
+
+constexpr char kApproval[] = "vpcep_connection_approval";
+constexpr char kMagicCookie[] =
+    "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+
+struct Options {
+  std::string provider;
+  std::string sim;
+  std::vector<int> counts = {10, 100, 500};
+  absl::Duration delay = absl::Seconds(1);
+  int parallelism = 10;
+  bool terraform = true;  // when found on PATH
+  int startup_runs = 20;
+  std::string version = VPCEP_VERSION;
+};
+
+// One row of the printed table.
+struct Row {
+  std::string item;
+  std::string measured;
+  std::string yardstick;
+  std::string target;
+  std::string verdict;  // "ok", "MISSED", "-" (no target)
+};
+
+std::vector<Row> g_rows;
+bool g_wrong = false;
+
+void Emit(Row r) {
+  std::cerr << "  " << r.item << ": " << r.measured << "   (" << r.yardstick << ")\n";
+  g_rows.push_back(std::move(r));
+}
+
+std::string Secs(absl::Duration d) { return absl::StrFormat("%.2f s", absl::ToDoubleSeconds(d)); }
+std::string Ms(absl::Duration d) { return absl::StrFormat("%.1f ms", absl::ToDoubleMilliseconds(d)); }
+
+std::string FindOnPath(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  if (path == nullptr) return "";
+  for (absl::string_view dir : absl::StrSplit(path, ':')) {
+    std::string candidate = absl::StrCat(dir, "/", name);
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+// VmHWM (peak resident set) of a live process, in KiB; -1 if unreadable.
+long PeakRssKib(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) {
+      std::istringstream s(line.substr(6));
+      long kib = -1;
+      s >> kib;
+      return kib;
+    }
+  }
+  return -1;
+}
+
+// Provider environment with every HW_* fallback cleared (config comes from the driver).
+std::map<std::string, std::string> CleanHwEnv() {
+  std::map<std::string, std::string> env;
+  for (const char* v : {"HW_AUTH_TOKEN", "HW_PROJECT_ID", "HW_REGION_NAME", "HW_VPCEP_ENDPOINT",
+                        "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_INSECURE",
+                        "HW_MAX_RETRIES", "TF_LOG", "TF_LOG_PROVIDER"}) {
+    env[v] = "";
+  }
+  return env;
+}
+
+Value ProposedNew(const Type& type, const Value& prior, const Value& config) {
+  std::map<std::string, Value> attrs;
+  for (const auto& [name, t] : type.attributes()) {
+    const Value& c = config.Attr(name);
+    attrs[name] = !c.is_null() ? c : (prior.is_null() ? Value::Null(t) : prior.Attr(name));
+  }
+  return Value::ObjectOf(type, attrs);
+}
+
+struct Counts {
+  int64_t list = 0, action = 0, service = 0, description = 0, total = 0;
+};
+
+Counts Snapshot(SimulatorProcess& sim) {
+  Counts c;
+  auto s = sim.Stats();
+  if (!s.ok()) return c;
+  const nlohmann::json& r = (*s)["requests"];
+  c.list = r.value("list", int64_t{0});
+  c.action = r.value("action", int64_t{0});
+  c.service = r.value("service", int64_t{0});
+  c.description = r.value("description", int64_t{0});
+  c.total = c.list + c.action + c.service + c.description;
+  return c;
+}
+
+Counts Delta(const Counts& a, const Counts& b) {
+  return {b.list - a.list, b.action - a.action, b.service - a.service,
+          b.description - a.description, b.total - a.total};
+}
+
+std::string CallText(const Counts& c) {
+  return absl::StrFormat("%d calls (list %d, action %d, service %d)", c.total, c.list, c.action,
+                         c.service);
+}
+
+// A service with n pending connections; endpoint ids out.
+bool Seed(SimulatorProcess& sim, int n, std::string& service, std::vector<std::string>& endpoints) {
+  auto s = sim.AddService(true);
+  if (!s.ok()) {
+    std::cerr << "seeding failed: " << s.status() << "\n";
+    return false;
+  }
+  service = *s;
+  endpoints.clear();
+  for (int i = 0; i < n; ++i) {
+    auto e = sim.AddConnection(service, absl::StrCat("domain-", i));
+    if (!e.ok()) {
+      std::cerr << "seeding failed: " << e.status() << "\n";
+      return false;
+    }
+    endpoints.push_back(*e);
+  }
+  return true;
+}
+
+// Every connection accepted in the simulator? Reports the first few that are not.
+int CountNotAccepted(SimulatorProcess& sim, const std::string& service,
+                     const std::vector<std::string>& endpoints) {
+  int bad = 0;
+  for (const auto& e : endpoints) {
+    auto c = sim.GetConnection(service, e);
+    std::string status = (c.ok() && c->is_object()) ? c->value("status", "") : "<absent>";
+    if (status != "accepted") {
+      if (++bad <= 5) std::cerr << "WRONG: " << service << "/" << e << " is " << status << "\n";
+    }
+  }
+  return bad;
+}
+
+// Runs fn(i) for i in [0, n) on `threads` threads, each taking every threads-th item.
+template <typename Fn>
+void Parallel(int n, int threads, Fn fn) {
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      for (int i = t; i < n; i += threads) fn(i);
+    });
+  }
+  for (auto& th : pool) th.join();
+}
+
+class Bench {
+ public:
+  explicit Bench(Options o) : o_(std::move(o)) {}
+
+  int Run() {
+    auto sim = SimulatorProcess::Start(
+        o_.sim, {"--transition-delay-ms", absl::StrCat(absl::ToInt64Milliseconds(o_.delay)),
+                 "--quiet", "--threads", "64"});
+    if (!sim.ok()) {
+      std::cerr << "cannot start the simulator: " << sim.status() << "\n";
+      return 2;
+    }
+    sim_ = *std::move(sim);
+    std::cerr << "simulator at " << sim_->base_url() << ", transition delay "
+              << absl::FormatDuration(o_.delay) << "\n";
+
+    if (!StartupFigures()) return 2;
+    for (int n : o_.counts) {
+      if (!ClientRun(n)) return 2;
+    }
+    if (o_.terraform) {
+      std::string cli = FindOnPath("terraform");
+      if (cli.empty()) {
+        Emit({"terraform apply", "skipped: terraform not on PATH", "", "", "-"});
+      } else {
+        for (int n : o_.counts) {
+          if (!TerraformRun(cli, n)) return 2;
+        }
+      }
+    }
+    struct stat st {};
+    if (stat(o_.provider.c_str(), &st) == 0) {
+      Emit({"binary size", absl::StrFormat("%.1f MiB (%d bytes)", st.st_size / 1048576.0,
+                                           static_cast<int64_t>(st.st_size)),
+            "", "", "-"});
+    }
+    PrintTable();
+    return g_wrong ? 1 : 0;
+  }
+
+ private:
+  // Start-up to the handshake line (exec as Terraform does), over several runs.
+  bool StartupFigures() {
+    std::vector<double> ms;
+    for (int i = 0; i < o_.startup_runs; ++i) {
+      auto cert = plugin::GenerateSelfSigned("P-521");
+      if (!cert.ok()) {
+        std::cerr << cert.status() << "\n";
+        return false;
+      }
+      SubprocessOptions sp;
+      sp.argv = {o_.provider};
+      sp.env = testing::CurrentEnvironment();
+      for (const auto& [k, v] : CleanHwEnv()) sp.env[k] = v;
+      sp.env["TF_PLUGIN_MAGIC_COOKIE"] = kMagicCookie;
+      sp.env["PLUGIN_PROTOCOL_VERSIONS"] = "5,6";
+      sp.env["PLUGIN_MIN_PORT"] = "10000";
+      sp.env["PLUGIN_MAX_PORT"] = "25000";
+      sp.env["PLUGIN_CLIENT_CERT"] = cert->cert_pem;
+      absl::Time t0 = absl::Now();
+      auto p = Subprocess::Start(sp);
+      if (!p.ok()) {
+        std::cerr << "cannot start the provider: " << p.status() << "\n";
+        return false;
+      }
+      auto line = (*p)->ReadLine(absl::Seconds(30));
+      absl::Duration d = absl::Now() - t0;
+      if (!line.ok()) {
+        std::cerr << "no handshake line: " << line.status() << "\n" << (*p)->Stderr() << "\n";
+        return false;
+      }
+      ms.push_back(absl::ToDoubleMilliseconds(d));
+      (*p)->Signal(SIGKILL);
+      (*p)->Wait(absl::Seconds(5));
+    }
+    std::sort(ms.begin(), ms.end());
+    double median = ms[ms.size() / 2];
+    // Yardstick: the same binary exec'd without the magic cookie, which makes
+    // it print a message and exit at once: exec + dynamic linking + exit.
+    std::vector<double> bare;
+    for (int i = 0; i < o_.startup_runs; ++i) {
+      SubprocessOptions sp;
+      sp.argv = {o_.provider};
+      sp.env = testing::CurrentEnvironment();
+      sp.env.erase("TF_PLUGIN_MAGIC_COOKIE");
+      absl::Time t0 = absl::Now();
+      auto p = Subprocess::Start(sp);
+      if (!p.ok()) return false;
+      (*p)->ReadRest(absl::Seconds(10));
+      (*p)->Wait(absl::Seconds(10));
+      bare.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
+    }
+    std::sort(bare.begin(), bare.end());
+    Emit({"start-up: exec -> handshake line",
+          absl::StrFormat("median %.1f ms (min %.1f, max %.1f, %d runs)", median, ms.front(),
+                          ms.back(), static_cast<int>(ms.size())),
+          absl::StrFormat("same binary exec -> exit without cookie (loader only): median %.1f ms "
+                          "(min %.1f)",
+                          bare[bare.size() / 2], bare.front()),
+          "<= 15 ms", median <= 15 ? "ok" : "MISSED"});
+
+    // GetProviderSchema round trip on a fresh process (first call) and warm.
+    auto client = Launch();
+    if (!client) return false;
+    ProviderDriver driver(*client);
+    std::vector<double> rt;
+    for (int i = 0; i < 11; ++i) {
+      absl::Time t0 = absl::Now();
+      absl::Status s = driver.LoadSchema();
+      rt.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
+      if (!s.ok()) {
+        std::cerr << "GetProviderSchema failed: " << s << "\n";
+        return false;
+      }
+    }
+    double first = rt.front();
+    std::sort(rt.begin() + 1, rt.end());
+    Emit({"GetProviderSchema round trip",
+          absl::StrFormat("first %.2f ms, warm median %.2f ms (incl. client-side decode)", first,
+                          rt[1 + (rt.size() - 1) / 2]),
+          "", "", "-"});
+    client->Shutdown(absl::Seconds(10)).IgnoreError();
+    return true;
+  }
+
+  std::unique_ptr<PluginClient> Launch() {
+    LaunchOptions lo;
+    lo.binary = o_.provider;
+    lo.env = CleanHwEnv();
+    auto client = PluginClient::Launch(lo);
+    if (!client.ok()) {
+      std::cerr << "cannot launch the provider: " << client.status() << "\n";
+      return nullptr;
+    }
+    return *std::move(client);
+  }
+
+  bool Configure(ProviderDriver& driver) {
+    if (absl::Status s = driver.LoadSchema(); !s.ok()) {
+      std::cerr << s << "\n";
+      return false;
+    }
+    Value config = Value::ObjectOf(
+        driver.ProviderType(),
+        {{"project_id", Value::String(SimulatorProcess::kProjectId)},
+         {"auth_token", Value::String(SimulatorProcess::kToken)},
+         {"endpoints", Value::Map(Type::String(), {{"vpcep", Value::String(sim_->base_url())}})}});
+    RpcResult r = driver.Configure(config);
+    if (r.HasError()) {
+      std::cerr << "Configure: " << r.DiagText() << "\n";
+      return false;
+    }
+    return true;
+  }
+
+  // Items 1 and 2 through the test client; peak RSS for the largest N.
+  bool ClientRun(int n) {
+    std::string service;
+    std::vector<std::string> endpoints;
+    if (!Seed(*sim_, n, service, endpoints)) return false;
+    auto client = Launch();
+    if (!client) return false;
+    ProviderDriver driver(*client);
+    if (!Configure(driver)) return false;
+    const Type type = driver.ResourceType(kApproval);
+    const long idle_kib = PeakRssKib(client->process().pid());
+
+    std::vector<Value> configs;
+    for (const auto& e : endpoints) {
+      configs.push_back(Value::ObjectOf(
+          type, {{"service_id", Value::String(service)}, {"endpoint_id", Value::String(e)}}));
+    }
+    std::vector<RpcResult> applied(n);
+    std::atomic<int> errors{0};
+    Counts before = Snapshot(*sim_);
+    absl::Time t0 = absl::Now();
+    Parallel(n, o_.parallelism, [&](int i) {
+      const Value& config = configs[i];
+      RpcResult plan = driver.Plan(kApproval, Value::Null(type),
+                                   ProposedNew(type, Value::Null(type), config), config);
+      if (plan.HasError()) {
+        if (errors++ < 3) std::cerr << "plan: " << plan.DiagText() << "\n";
+        return;
+      }
+      applied[i] = driver.Apply(kApproval, Value::Null(type), plan.value, config,
+                                plan.private_data);
+      if (applied[i].HasError() && errors++ < 3) {
+        std::cerr << "apply: " << applied[i].DiagText() << "\n";
+      }
+    });
+    absl::Duration wall = absl::Now() - t0;
+    Counts apply_calls = Delta(before, Snapshot(*sim_));
+
+    int bad = CountNotAccepted(*sim_, service, endpoints);
+    for (int i = 0; i < n; ++i) {
+      if (applied[i].HasError() || applied[i].value.is_null() ||
+          applied[i].value.Attr("status").AsString() != "accepted") {
+        ++bad;
+      }
+    }
+    if (errors > 0 || bad > 0) g_wrong = true;
+
+    double limit = std::ceil(n / static_cast<double>(o_.parallelism)) * absl::ToDoubleSeconds(o_.delay);
+    double ratio = limit > 0 ? absl::ToDoubleSeconds(wall) / limit : 0;
+    std::string target = n == 100 ? "<= 1.3x limit" : "";
+    std::string verdict = (errors > 0 || bad > 0) ? "WRONG" : n == 100 ? (ratio <= 1.3 ? "ok" : "MISSED") : "-";
+    Emit({absl::StrFormat("apply %d approvals, test client, parallelism %d", n, o_.parallelism),
+          absl::StrFormat("%s (%.2fx limit)", Secs(wall), ratio),
+          absl::StrFormat("limit ceil(N/%d)*D = %g s; sequential 3 s*N = %d s", o_.parallelism,
+                          limit, 3 * n),
+          target, verdict});
+    Emit({absl::StrFormat("API calls per apply of %d", n), CallText(apply_calls),
+          absl::StrFormat("N receive actions = %d; naive per-resource polling >> N", n), "", "-"});
+
+    // Refresh: Read of every approval at parallelism 10.
+    std::vector<RpcResult> read(n);
+    before = Snapshot(*sim_);
+    absl::Time r0 = absl::Now();
+    Parallel(n, o_.parallelism, [&](int i) {
+      read[i] = driver.Read(kApproval, applied[i].value, applied[i].private_data);
+    });
+    absl::Duration rwall = absl::Now() - r0;
+    Counts refresh_calls = Delta(before, Snapshot(*sim_));
+    int lost = 0;
+    for (int i = 0; i < n; ++i) {
+      if (read[i].HasError() || read[i].value.is_null() ||
+          read[i].value.Attr("status").AsString() != "accepted") {
+        if (++lost <= 3) std::cerr << "refresh lost " << endpoints[i] << ": " << read[i].DiagText() << "\n";
+      }
+    }
+    if (lost > 0) g_wrong = true;
+    Emit({absl::StrFormat("refresh %d approvals (1 service), parallelism %d", n, o_.parallelism),
+          absl::StrFormat("%s; list calls/service: %d", CallText(refresh_calls), refresh_calls.list),
+          absl::StrFormat("naive per-resource listing = %d; wall %s", n, Ms(rwall)),
+          n == 100 ? "<= 2 list calls/service" : "",
+          lost > 0 ? "WRONG" : n == 100 ? (refresh_calls.list <= 2 ? "ok" : "MISSED") : "-"});
+
+    if (n == *std::max_element(o_.counts.begin(), o_.counts.end())) {
+      long kib = PeakRssKib(client->process().pid());
+      Emit({absl::StrFormat("provider peak RSS (VmHWM) after apply+refresh of %d", n),
+            absl::StrFormat("%.1f MiB", kib / 1024.0),
+            absl::StrFormat("VmHWM of the same process after handshake+Configure: %.1f MiB",
+                            idle_kib / 1024.0),
+            "<= 20 MiB",
+            kib > 0 && kib <= 20 * 1024 ? "ok" : "MISSED"});
+    }
+    client->Shutdown(absl::Seconds(10)).IgnoreError();
+    return true;
+  }
+
+  // Item 1 with the real CLI: terraform apply -parallelism=10, mirror install.
+  bool TerraformRun(const std::string& cli, int n) {
+    std::string service;
+    std::vector<std::string> endpoints;
+    if (!Seed(*sim_, n, service, endpoints)) return false;
+    char tmpl[] = "/tmp/vpcep-bench-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) return false;
+    std::string dir = tmpl;
+    fs::path plugin_dir =
+        fs::path(dir) / "mirror/terraform.local/vpcep/vpcep" / o_.version / "linux_amd64";
+    fs::create_directories(plugin_dir);
+    fs::copy_file(o_.provider, plugin_dir / absl::StrCat("terraform-provider-vpcep_v", o_.version));
+    std::ofstream(fs::path(dir) / "cli.tfrc")
+        << "provider_installation {\n  filesystem_mirror {\n    path    = \"" << dir
+        << "/mirror\"\n    include = [\"terraform.local/*/*\"]\n  }\n"
+        << "  direct {\n    exclude = [\"terraform.local/*/*\"]\n  }\n}\n";
+    fs::create_directories(fs::path(dir) / "work");
+    std::string list;
+    for (const auto& e : endpoints) absl::StrAppend(&list, list.empty() ? "" : ", ", "\"", e, "\"");
+    std::ofstream(fs::path(dir) / "work/main.tf")
+        << "terraform {\n  required_providers {\n"
+        << "    vpcep = { source = \"terraform.local/vpcep/vpcep\" }\n  }\n}\n\n"
+        << "provider \"vpcep\" {\n  project_id = \"" << SimulatorProcess::kProjectId << "\"\n"
+        << "  endpoints  = { vpcep = \"" << sim_->base_url() << "\" }\n}\n\n"
+        << "resource \"vpcep_connection_approval\" \"this\" {\n"
+        << "  for_each    = toset([" << list << "])\n"
+        << "  service_id  = \"" << service << "\"\n  endpoint_id = each.value\n}\n";
+
+    auto run = [&](std::vector<std::string> args, int& code, std::string& err) {
+      SubprocessOptions sp;
+      sp.argv = {cli};
+      sp.argv.insert(sp.argv.end(), args.begin(), args.end());
+      sp.env = testing::CurrentEnvironment();
+      for (const auto& [k, v] : CleanHwEnv()) sp.env.erase(k);
+      sp.env["TF_CLI_CONFIG_FILE"] = dir + "/cli.tfrc";
+      sp.env["TF_IN_AUTOMATION"] = "1";
+      sp.env["CHECKPOINT_DISABLE"] = "1";
+      sp.env["HW_AUTH_TOKEN"] = SimulatorProcess::kToken;
+      sp.env.erase("TF_PLUGIN_CACHE_DIR");
+      sp.working_dir = dir + "/work";
+      auto p = Subprocess::Start(sp);
+      if (!p.ok()) {
+        code = -1;
+        err = std::string(p.status().message());
+        return;
+      }
+      (*p)->ReadRest(absl::Minutes(30));
+      code = (*p)->Wait(absl::Minutes(30)).value_or(-1);
+      err = (*p)->Stderr();
+    };
+    int code = 0;
+    std::string err;
+    run({"init", "-input=false", "-no-color"}, code, err);
+    if (code != 0) {
+      std::cerr << "terraform init failed:\n" << err << "\n";
+      return false;
+    }
+    Counts before = Snapshot(*sim_);
+    absl::Time t0 = absl::Now();
+    run({"apply", "-auto-approve", "-input=false", "-no-color",
+         absl::StrCat("-parallelism=", o_.parallelism)},
+        code, err);
+    absl::Duration wall = absl::Now() - t0;
+    Counts calls = Delta(before, Snapshot(*sim_));
+    int bad = CountNotAccepted(*sim_, service, endpoints);
+    if (code != 0) std::cerr << "terraform apply exited " << code << ":\n" << err << "\n";
+    if (code != 0 || bad > 0) g_wrong = true;
+    double limit = std::ceil(n / static_cast<double>(o_.parallelism)) * absl::ToDoubleSeconds(o_.delay);
+    double ratio = absl::ToDoubleSeconds(wall) / limit;
+    Emit({absl::StrFormat("apply %d approvals, terraform apply -parallelism=%d", n, o_.parallelism),
+          absl::StrFormat("%s (%.2fx limit); %s", Secs(wall), ratio, CallText(calls)),
+          absl::StrFormat("limit %g s; sequential 3 s*N = %d s", limit, 3 * n),
+          n == 100 ? "<= 1.3x limit" : "",
+          (code != 0 || bad > 0) ? "WRONG" : n == 100 ? (ratio <= 1.3 ? "ok" : "MISSED") : "-"});
+    if (code == 0 && bad == 0) fs::remove_all(dir);
+    return true;
+  }
+
+  void PrintTable() {
+    std::cout << "| figure | measured | yardstick | target | verdict |\n"
+              << "|---|---|---|---|---|\n";
+    for (const auto& r : g_rows) {
+      std::cout << "| " << r.item << " | " << r.measured << " | " << r.yardstick << " | "
+                << r.target << " | " << r.verdict << " |\n";
+    }
+    std::cout.flush();
+  }
+
+  Options o_;
+  std::unique_ptr<SimulatorProcess> sim_;
+};
+
+int Usage(const char* argv0) {
+  std::cerr << "usage: " << argv0
+            << " --provider PATH --sim PATH [--counts 10,100,500] [--quick]\n"
+               "       [--delay 1s] [--parallelism 10] [--no-terraform] [--startup-runs 20]\n";
+  return 2;
+}
+
+}  // namespace
+}  // namespace vpcep::bench
+
+int main(int argc, char** argv) {
+  using vpcep::bench::Options;
+  Options o;
+  if (const char* d = std::getenv("VPCEP_BENCH_DELAY")) {
+    if (!absl::ParseDuration(d, &o.delay)) return vpcep::bench::Usage(argv[0]);
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--provider") {
+      o.provider = next();
+    } else if (a == "--sim") {
+      o.sim = next();
+    } else if (a == "--quick") {
+      o.counts = {10, 100};
+    } else if (a == "--counts") {
+      o.counts.clear();
+      for (absl::string_view c : absl::StrSplit(next(), ',')) {
+        int n = 0;
+        if (!absl::SimpleAtoi(c, &n) || n <= 0) return vpcep::bench::Usage(argv[0]);
+        o.counts.push_back(n);
+      }
+    } else if (a == "--delay") {
+      if (!absl::ParseDuration(next(), &o.delay)) return vpcep::bench::Usage(argv[0]);
+    } else if (a == "--parallelism") {
+      if (!absl::SimpleAtoi(next(), &o.parallelism) || o.parallelism <= 0) {
+        return vpcep::bench::Usage(argv[0]);
+      }
+    } else if (a == "--no-terraform") {
+      o.terraform = false;
+    } else if (a == "--startup-runs") {
+      if (!absl::SimpleAtoi(next(), &o.startup_runs) || o.startup_runs <= 0) {
+        return vpcep::bench::Usage(argv[0]);
+      }
+    } else {
+      return vpcep::bench::Usage(argv[0]);
+    }
+  }
+  if (o.provider.empty() || o.sim.empty() || o.counts.empty()) return vpcep::bench::Usage(argv[0]);
+  return vpcep::bench::Bench(o).Run();
+}
