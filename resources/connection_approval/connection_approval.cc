@@ -105,7 +105,10 @@ absl::StatusOr<std::optional<cloud::Connection>> WaitForStatus(
     const cloud::VpcepClient& client, const core::StopSignal& stop, const std::string& service_id,
     const std::string& endpoint_id, absl::string_view target, bool gone_ok,
     absl::Time deadline, absl::Duration timeout, std::optional<cloud::Connection>& last) {
-  absl::Duration interval = absl::Milliseconds(200);
+  // Gentle growth: most transitions take about a second, so polls at 0.25 s,
+  // 0.63 s and 1.19 s catch them soon after, while concurrent waits on one
+  // service share each listing (ListAllShared) to spare the rate limit.
+  absl::Duration interval = absl::Milliseconds(250);
   while (true) {
     absl::StatusOr<std::optional<cloud::Connection>> found =
         FindConnection(client, service_id, endpoint_id);
@@ -131,7 +134,7 @@ absl::StatusOr<std::optional<cloud::Connection>> WaitForStatus(
       return absl::CancelledError(absl::StrCat("interrupted while waiting for endpoint ",
                                                endpoint_id, " to become ", target));
     }
-    interval = std::min(interval * 2, absl::Seconds(2));
+    interval = std::min(interval * 1.5, absl::Seconds(2));
   }
 }
 
