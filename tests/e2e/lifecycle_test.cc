@@ -389,6 +389,34 @@ TEST_P(LifecycleTest, IncompleteOrConflictingCredentialsAreReportedOnTheAttribut
   EXPECT_FALSE(r.HasError()) << "unknown values during plan wait for apply: " << r.DiagText();
 }
 
+TEST_P(LifecycleTest, AkSkSignedRequestsAreAcceptedAndBadSecretsAreNot) {
+  auto sim = SimulatorProcess::Start(
+      VPCEP_SIM_BINARY, {"--transition-delay", "50ms", "--ak", "AKE2E", "--sk", "SKE2Esecret"});
+  ASSERT_TRUE(sim.ok()) << sim.status();
+  auto service = (*sim)->AddService(true);
+  auto endpoint = (*sim)->AddConnection(*service, "domain-a");
+  ASSERT_TRUE(endpoint.ok());
+  auto configure = [&](const std::string& sk) {
+    return driver_->Configure(Value::ObjectOf(
+        driver_->ProviderType(),
+        {{"project_id", Value::String(SimulatorProcess::kProjectId)},
+         {"access_key", Value::String("AKE2E")},
+         {"secret_key", Value::String(sk)},
+         {"endpoints",
+          Value::Map(Type::String(), {{"vpcep", Value::String((*sim)->base_url())}})}}));
+  };
+  ASSERT_FALSE(configure("wrong-secret").HasError());
+  RpcResult refused = Create(Config(*service, *endpoint));
+  ASSERT_TRUE(refused.HasError());
+  EXPECT_THAT(refused.DiagText(), HasSubstr("APIGW.0301"));
+  EXPECT_THAT(refused.DiagText(), ::testing::Not(HasSubstr("wrong-secret")));
+
+  ASSERT_FALSE(configure("SKE2Esecret").HasError());
+  RpcResult created = Create(Config(*service, *endpoint));
+  ASSERT_FALSE(created.HasError()) << created.DiagText();
+  EXPECT_EQ(created.value.Attr("status").AsString(), "accepted");
+}
+
 INSTANTIATE_TEST_SUITE_P(Protocols, LifecycleTest, ::testing::Values("5", "5,6"),
                          [](const auto& info) {
                            return info.param == "5" ? std::string("V5") : std::string("V6");

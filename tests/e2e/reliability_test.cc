@@ -110,5 +110,47 @@ TEST_F(ReliabilityTest, FiftyParallelApprovalsConvergeAndStateMatchesTruth) {
               (*stats)["requests"].value("list", 0), (*stats)["actions"].value("receive", 0));
 }
 
+TEST_F(ReliabilityTest, ThirtyPercentTransientFaultsStillConverge) {
+  // 30% of API calls fail: server errors, gateway errors, both kinds of
+  // throttling and dropped connections; half of the failed actions had
+  // already taken effect (a lost answer). Deterministic through the seed.
+  Start({"--transition-delay", "50ms", "--fault-500", "0.08", "--fault-503", "0.05",
+         "--fault-429", "0.05", "--fault-throttle", "0.07", "--fault-drop", "0.05",
+         "--fault-after-effect", "0.5", "--fault-seed", "42"});
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(service.ok()) << service.status();
+  std::vector<std::string> endpoints;
+  for (int i = 0; i < 50; ++i) {
+    auto e = sim_->AddConnection(*service, absl::StrCat("domain-", i % 5));
+    ASSERT_TRUE(e.ok()) << e.status();
+    endpoints.push_back(*e);
+  }
+  std::vector<Outcome> outcomes = CreateAll(*service, endpoints);
+  auto stats = sim_->Stats();  // before clearing: it counts the faults injected
+  ASSERT_TRUE(stats.ok());
+  ASSERT_TRUE(sim_->ClearFaults().ok());
+  int converged = 0;
+  for (const Outcome& o : outcomes) {
+    EXPECT_FALSE(o.result.HasError()) << o.endpoint << ": " << o.result.DiagText();
+    auto truth = sim_->GetConnection(*service, o.endpoint);
+    ASSERT_TRUE(truth.ok()) << truth.status();
+    // State equals truth: whatever state says is what the simulator says.
+    if (!o.result.value.is_null()) {
+      EXPECT_EQ(o.result.value.Attr("status").AsString(), (*truth)["status"]) << o.endpoint;
+    } else {
+      EXPECT_NE((*truth)["status"], "accepted") << o.endpoint << " accepted but untracked";
+    }
+    if ((*truth)["status"] == "accepted" && !o.result.HasError()) ++converged;
+  }
+  EXPECT_EQ(converged, 50);
+  int injected = 0;
+  for (const auto& [kind, n] : (*stats)["faults"].items()) {
+    if (kind != "latency" && kind != "after_effect") injected += n.get<int>();
+  }
+  EXPECT_GT(injected, 0);
+  std::printf("30%% faults: %d injected (%s), %d/50 approvals converged\n", injected,
+              (*stats)["faults"].dump().c_str(), converged);
+}
+
 }  // namespace
 }  // namespace vpcep::testing

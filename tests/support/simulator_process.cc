@@ -93,6 +93,10 @@ absl::StatusOr<nlohmann::json> SimulatorProcess::GetConnection(const std::string
   return list.empty() ? nlohmann::json() : list[0];
 }
 
+absl::Status SimulatorProcess::ClearFaults() {
+  return Request("POST", "/admin/faults", nlohmann::json::object(), 200).status();
+}
+
 absl::StatusOr<nlohmann::json> SimulatorProcess::Stats() {
   return Request("GET", "/admin/stats", nullptr, 200);
 }

@@ -37,6 +37,8 @@ class SimulatorProcess {
   absl::StatusOr<nlohmann::json> GetConnection(const std::string& service_id,
                                                const std::string& endpoint_id);
   absl::StatusOr<nlohmann::json> Stats();
+  // Turns every injected fault off (so a test can read the truth).
+  absl::Status ClearFaults();
 
  private:
   absl::StatusOr<nlohmann::json> Request(const std::string& method, const std::string& path,
