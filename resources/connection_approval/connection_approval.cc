@@ -274,6 +274,18 @@ void ConnectionApproval::Apply(const core::ApplyRequest& req, core::ApplyRespons
     resp.diags.AddStatus("Provider not configured", client.status());
     return;
   }
+  // Terraform resolves every value before apply; an id still unknown (or a
+  // null one) would send a malformed request, so refuse it plainly.
+  const Value& target = req.planned_state.is_null() ? req.prior_state : req.planned_state;
+  for (const char* attr : {"service_id", "endpoint_id"}) {
+    const Value& v = target.Attr(attr);
+    if (!v.is_known() || v.is_null() || v.AsString().empty()) {
+      resp.diags.AddError(absl::StrCat("Missing ", attr),
+                          absl::StrCat(attr, " must be known and non-empty to apply."),
+                          {PathStep::Attr(attr)});
+    }
+  }
+  if (resp.diags.HasError()) return;
   if (req.planned_state.is_null()) {
     Delete(**client, req.prior_state, resp);
   } else if (req.prior_state.is_null()) {

@@ -2,6 +2,7 @@
 // (as terraform -parallelism=10 does) on one provider process, against a
 // simulator injecting faults. State must match the simulator's truth.
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -150,6 +151,97 @@ TEST_F(ReliabilityTest, ThirtyPercentTransientFaultsStillConverge) {
   EXPECT_GT(injected, 0);
   std::printf("30%% faults: %d injected (%s), %d/50 approvals converged\n", injected,
               (*stats)["faults"].dump().c_str(), converged);
+}
+
+TEST_F(ReliabilityTest, PermanentFailuresAreNamedAndStateHoldsExactlyTheAccepted) {
+  Start({"--transition-delay", "50ms"});
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(service.ok());
+  std::vector<std::string> endpoints;
+  std::set<std::string> doomed;
+  for (int i = 0; i < 12; ++i) {
+    auto e = sim_->AddConnection(*service, "domain");
+    ASSERT_TRUE(e.ok());
+    endpoints.push_back(*e);
+    if (i % 4 == 0) {
+      ASSERT_TRUE(sim_->FailOnReceive(*service, *e).ok());
+      doomed.insert(*e);
+    }
+  }
+  std::vector<Outcome> outcomes = CreateAll(*service, endpoints);
+  for (const Outcome& o : outcomes) {
+    auto truth = sim_->GetConnection(*service, o.endpoint);
+    ASSERT_TRUE(truth.ok());
+    if (doomed.count(o.endpoint) > 0) {
+      ASSERT_TRUE(o.result.HasError()) << o.endpoint;
+      EXPECT_THAT(o.result.DiagText(), HasSubstr(o.endpoint));
+      EXPECT_THAT(o.result.DiagText(), HasSubstr("failed"));
+      EXPECT_EQ((*truth)["status"], "failed");
+      // Tracked (Terraform taints it) with the status it really has.
+      ASSERT_FALSE(o.result.value.is_null());
+      EXPECT_EQ(o.result.value.Attr("status").AsString(), "failed");
+    } else {
+      EXPECT_FALSE(o.result.HasError()) << o.result.DiagText();
+      EXPECT_EQ(o.result.value.Attr("status").AsString(), "accepted");
+      EXPECT_EQ((*truth)["status"], "accepted");
+    }
+  }
+}
+
+TEST_F(ReliabilityTest, SecretsNeverReachLogsEvenAtTrace) {
+  auto sim = SimulatorProcess::Start(VPCEP_SIM_BINARY, {"--transition-delay", "50ms"});
+  ASSERT_TRUE(sim.ok());
+  LaunchOptions o;
+  o.binary = VPCEP_PROVIDER_BINARY;
+  o.env["TF_LOG_PROVIDER"] = "TRACE";
+  o.env["HW_AUTH_TOKEN"] = "";
+  auto client = PluginClient::Launch(o);
+  ASSERT_TRUE(client.ok());
+  ProviderDriver driver(**client);
+  ASSERT_TRUE(driver.LoadSchema().ok());
+  const std::string kSecret = "very-secret-sk-0123456789";
+  Value config = Value::ObjectOf(
+      driver.ProviderType(),
+      {{"project_id", Value::String(SimulatorProcess::kProjectId)},
+       {"access_key", Value::String("AK-LOG-TEST")},
+       {"secret_key", Value::String(kSecret)},
+       {"endpoints", Value::Map(Type::String(), {{"vpcep", Value::String((*sim)->base_url())}})}});
+  RpcResult configured = driver.Configure(config);
+  ASSERT_FALSE(configured.HasError()) << configured.DiagText();
+  auto service = (*sim)->AddService(true);
+  const Type& t = driver.ResourceType(kApproval);
+  Value cfg = Value::ObjectOf(t, {{"service_id", Value::String(*service)},
+                                  {"endpoint_id", Value::String("ep-unknown")}});
+  RpcResult plan = driver.Plan(kApproval, Value::Null(t), cfg, cfg);
+  RpcResult applied = driver.Apply(kApproval, Value::Null(t), plan.value, cfg);
+  EXPECT_TRUE(applied.HasError());  // no such endpoint: an error carrying API details
+  EXPECT_THAT(applied.DiagText(), ::testing::Not(HasSubstr(kSecret)));
+  ASSERT_TRUE((*client)->Shutdown(absl::Seconds(5)).ok());
+  std::string logs = (*client)->process().Stderr();
+  EXPECT_THAT(logs, HasSubstr("\"@level\":\"debug\""));
+  EXPECT_THAT(logs, ::testing::Not(HasSubstr(kSecret)));
+  EXPECT_THAT(logs, ::testing::Not(HasSubstr("Signature=")));
+}
+
+TEST_F(ReliabilityTest, MalformedInputIsADiagnosticNeverACrash) {
+  Start({"--transition-delay", "50ms"});
+  for (const std::string& bytes :
+       {std::string("\xc1"), std::string("\x81\xa1x"), std::string("\xdf\xff\xff\xff\xff"),
+        std::string(1, '\x92'), std::string("\x82\xaaservice_id\x01\xabendpoint_id\xc3")}) {
+    RpcResult r = driver_->ValidateResourceRaw(kApproval, bytes);
+    EXPECT_TRUE(r.HasError());
+  }
+  Value huge = Value::ObjectOf(type_, {{"service_id", Value::String(std::string(1 << 20, 'a'))},
+                                       {"endpoint_id", Value::String("ok")}});
+  RpcResult r = driver_->ValidateResource(kApproval, huge);
+  ASSERT_TRUE(r.HasError());
+  EXPECT_EQ(r.diags[0].path, "service_id");
+  Value unknown_id = Value::ObjectOf(type_, {{"service_id", Value::Unknown(Type::String())},
+                                             {"endpoint_id", Value::String("ok")}});
+  RpcResult applied = driver_->Apply(kApproval, Value::Null(type_), unknown_id, unknown_id);
+  ASSERT_TRUE(applied.HasError());
+  EXPECT_EQ(applied.diags[0].path, "service_id");
+  EXPECT_TRUE(driver_->LoadSchema().ok()) << "the provider is still serving";
 }
 
 }  // namespace

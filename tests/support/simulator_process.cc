@@ -93,6 +93,15 @@ absl::StatusOr<nlohmann::json> SimulatorProcess::GetConnection(const std::string
   return list.empty() ? nlohmann::json() : list[0];
 }
 
+absl::Status SimulatorProcess::FailOnReceive(const std::string& service_id,
+                                             const std::string& endpoint_id) {
+  return Request("POST",
+                 absl::StrCat("/admin/services/", service_id, "/connections/", endpoint_id,
+                              "/fail-on-receive"),
+                 nlohmann::json::object(), 200)
+      .status();
+}
+
 absl::Status SimulatorProcess::ClearFaults() {
   return Request("POST", "/admin/faults", nlohmann::json::object(), 200).status();
 }

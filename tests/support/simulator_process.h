@@ -37,6 +37,8 @@ class SimulatorProcess {
   absl::StatusOr<nlohmann::json> GetConnection(const std::string& service_id,
                                                const std::string& endpoint_id);
   absl::StatusOr<nlohmann::json> Stats();
+  // The next receive of this connection makes it `failed` with an error.
+  absl::Status FailOnReceive(const std::string& service_id, const std::string& endpoint_id);
   // Turns every injected fault off (so a test can read the truth).
   absl::Status ClearFaults();
 
