@@ -54,6 +54,8 @@ using testing::PluginClient;
 using testing::ProviderDriver;
 using testing::RpcResult;
 using testing::SimulatorProcess;
+using testing::FindOnPath;
+using testing::WithoutCloudSettings;
 using testing::Subprocess;
 using testing::SubprocessOptions;
 
@@ -92,16 +94,6 @@ void Emit(Row r) {
 std::string Secs(absl::Duration d) { return absl::StrFormat("%.2f s", absl::ToDoubleSeconds(d)); }
 std::string Ms(absl::Duration d) { return absl::StrFormat("%.1f ms", absl::ToDoubleMilliseconds(d)); }
 
-std::string FindOnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return "";
-  for (absl::string_view dir : absl::StrSplit(path, ':')) {
-    std::string candidate = absl::StrCat(dir, "/", name);
-    if (access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
-
 // VmHWM (peak resident set) of a live process, in KiB; -1 if unreadable.
 long PeakRssKib(pid_t pid) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
@@ -115,17 +107,6 @@ long PeakRssKib(pid_t pid) {
     }
   }
   return -1;
-}
-
-// Provider environment with every HW_* fallback cleared (config comes from the driver).
-std::map<std::string, std::string> CleanHwEnv() {
-  std::map<std::string, std::string> env;
-  for (const char* v : {"HW_AUTH_TOKEN", "HW_PROJECT_ID", "HW_REGION_NAME", "HW_VPCEP_ENDPOINT",
-                        "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_INSECURE",
-                        "HW_MAX_RETRIES", "TF_LOG", "TF_LOG_PROVIDER"}) {
-    env[v] = "";
-  }
-  return env;
 }
 
 Value ProposedNew(const Type& type, const Value& prior, const Value& config) {
@@ -263,7 +244,7 @@ class Bench {
       SubprocessOptions sp;
       sp.argv = {o_.provider};
       sp.env = testing::CurrentEnvironment();
-      for (const auto& [k, v] : CleanHwEnv()) sp.env[k] = v;
+      for (const auto& [k, v] : WithoutCloudSettings()) sp.env[k] = v;
       sp.env["TF_PLUGIN_MAGIC_COOKIE"] = kMagicCookie;
       sp.env["PLUGIN_PROTOCOL_VERSIONS"] = "5,6";
       sp.env["PLUGIN_MIN_PORT"] = "10000";
@@ -338,7 +319,7 @@ class Bench {
   std::unique_ptr<PluginClient> Launch() {
     LaunchOptions lo;
     lo.binary = o_.provider;
-    lo.env = CleanHwEnv();
+    lo.env = WithoutCloudSettings();
     auto client = PluginClient::Launch(lo);
     if (!client.ok()) {
       std::cerr << "cannot launch the provider: " << client.status() << "\n";
@@ -493,7 +474,7 @@ class Bench {
       sp.argv = {cli};
       sp.argv.insert(sp.argv.end(), args.begin(), args.end());
       sp.env = testing::CurrentEnvironment();
-      for (const auto& [k, v] : CleanHwEnv()) sp.env.erase(k);
+      for (const auto& [k, v] : WithoutCloudSettings()) sp.env.erase(k);
       sp.env["TF_CLI_CONFIG_FILE"] = dir + "/cli.tfrc";
       sp.env["TF_IN_AUTOMATION"] = "1";
       sp.env["CHECKPOINT_DISABLE"] = "1";

@@ -41,14 +41,7 @@ class LifecycleTest : public ::testing::TestWithParam<std::string> {
     LaunchOptions o;
     o.binary = VPCEP_PROVIDER_BINARY;
     o.protocol_versions = GetParam();
-    o.env["HW_AUTH_TOKEN"] = "";
-    o.env["HW_PROJECT_ID"] = "";
-    o.env["HW_REGION_NAME"] = "";
-    o.env["HW_VPCEP_ENDPOINT"] = "";
-    for (const char* v : {"HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_INSECURE",
-                          "HW_MAX_RETRIES"}) {
-      o.env[v] = "";
-    }
+    o.env = WithoutCloudSettings();
     auto client = PluginClient::Launch(o);
     ASSERT_TRUE(client.ok()) << client.status();
     client_ = *std::move(client);

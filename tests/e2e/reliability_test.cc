@@ -37,10 +37,7 @@ class ReliabilityTest : public ::testing::Test {
     sim_ = *std::move(sim);
     LaunchOptions o;
     o.binary = VPCEP_PROVIDER_BINARY;
-    for (const char* v : {"HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN",
-                          "HW_PROJECT_ID", "HW_REGION_NAME", "HW_VPCEP_ENDPOINT", "HW_MAX_RETRIES"}) {
-      o.env[v] = "";
-    }
+    o.env = WithoutCloudSettings();
     auto client = PluginClient::Launch(o);
     ASSERT_TRUE(client.ok()) << client.status();
     client_ = *std::move(client);
@@ -193,8 +190,8 @@ TEST_F(ReliabilityTest, SecretsNeverReachLogsEvenAtTrace) {
   ASSERT_TRUE(sim.ok());
   LaunchOptions o;
   o.binary = VPCEP_PROVIDER_BINARY;
+  o.env = WithoutCloudSettings();
   o.env["TF_LOG_PROVIDER"] = "TRACE";
-  o.env["HW_AUTH_TOKEN"] = "";
   auto client = PluginClient::Launch(o);
   ASSERT_TRUE(client.ok());
   ProviderDriver driver(**client);

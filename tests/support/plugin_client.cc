@@ -25,6 +25,16 @@ absl::StatusOr<Handshake> ParseHandshake(const std::string& line) {
   return h;
 }
 
+std::map<std::string, std::string> WithoutCloudSettings() {
+  std::map<std::string, std::string> env;
+  for (const char* v : {"HW_AUTH_TOKEN", "HW_PROJECT_ID", "HW_REGION_NAME", "HW_VPCEP_ENDPOINT",
+                        "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_INSECURE",
+                        "HW_MAX_RETRIES", "TF_LOG", "TF_LOG_PROVIDER"}) {
+    env[v] = "";
+  }
+  return env;
+}
+
 absl::StatusOr<std::unique_ptr<PluginClient>> PluginClient::Launch(const LaunchOptions& options) {
   auto client = std::unique_ptr<PluginClient>(new PluginClient());
   SubprocessOptions sp;

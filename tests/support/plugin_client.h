@@ -39,6 +39,10 @@ struct Handshake {
 
 absl::StatusOr<Handshake> ParseHandshake(const std::string& line);
 
+// Environment entries that blank every HW_* fallback and TF_LOG*, so a test's
+// provider takes its settings from the configuration it is given only.
+std::map<std::string, std::string> WithoutCloudSettings();
+
 class PluginClient {
  public:
   static absl::StatusOr<std::unique_ptr<PluginClient>> Launch(const LaunchOptions& options);

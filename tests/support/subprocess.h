@@ -53,6 +53,9 @@ class Subprocess {
 // The current process environment as a map (to copy and adjust).
 std::map<std::string, std::string> CurrentEnvironment();
 
+// Absolute path of an executable found on PATH, or "" when there is none.
+std::string FindOnPath(const std::string& name);
+
 }  // namespace vpcep::testing
 
 #endif  // VPCEP_TESTS_SUPPORT_SUBPROCESS_H_
