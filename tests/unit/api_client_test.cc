@@ -110,6 +110,11 @@ TEST_F(ClientTest, RetriesEachRetryableClassThenSucceeds) {
   auto list = client_->ListConnections("svc", {});
   ASSERT_TRUE(list.ok()) << list.status();
   EXPECT_EQ(transport_->requests.size(), 4u);
+  transport_->script = {Error(400, "EndPoint.2004", "service unavailable"),
+                        Error(400, "EndPoint.2019", "endpoint being created"),
+                        Error(504, "EndPoint.0013", "timed out")};
+  ASSERT_TRUE(client_->ListConnections("svc", {}).ok());
+  EXPECT_EQ(transport_->requests.size(), 8u);
 }
 
 TEST_F(ClientTest, RetriesNetworkErrors) {
@@ -127,6 +132,18 @@ TEST_F(ClientTest, NeverRetriesAuthenticationFailure) {
   EXPECT_THAT(msg, HasSubstr("list connections failed: HTTP 401 APIGW.0301"));
   EXPECT_THAT(msg, HasSubstr("request id req-APIGW.0301"));
   EXPECT_EQ(ApiErrorCode(list.status()), "APIGW.0301");
+}
+
+TEST_F(ClientTest, NeverRetriesOtherClientErrors) {
+  for (auto [status, code] : std::vector<std::pair<int, std::string>>{
+           {403, "EndPoint.0004"}, {400, "EndPoint.2013"}, {400, "EndPoint.0002"}}) {
+    transport_->requests.clear();
+    transport_->script = {Error(status, code, "no")};
+    auto acted = client_->Act("svc", "receive", "ep");
+    ASSERT_FALSE(acted.ok());
+    EXPECT_EQ(ApiErrorCode(acted.status()), code);
+    EXPECT_EQ(transport_->requests.size(), 1u) << code;
+  }
 }
 
 TEST_F(ClientTest, GivesUpAfterMaxRetries) {
