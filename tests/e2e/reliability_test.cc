@@ -224,7 +224,7 @@ TEST_F(ReliabilityTest, MalformedInputIsADiagnosticNeverACrash) {
   Start({"--transition-delay", "50ms"});
   for (const std::string& bytes :
        {std::string("\xc1"), std::string("\x81\xa1x"), std::string("\xdf\xff\xff\xff\xff"),
-        std::string(1, '\x92'), std::string("\x82\xaaservice_id\x01\xabendpoint_id\xc3")}) {
+        std::string(1, '\x92'), std::string("\x82\xaa" "service_id\x01\xab" "endpoint_id\xc3")}) {
     RpcResult r = driver_->ValidateResourceRaw(kApproval, bytes);
     EXPECT_TRUE(r.HasError());
   }
