@@ -48,12 +48,9 @@ class LifecycleTest : public ::testing::TestWithParam<std::string> {
     driver_ = std::make_unique<ProviderDriver>(*client_);
     ASSERT_TRUE(driver_->LoadSchema().ok());
     type_ = driver_->ResourceType(kApproval);
-    Value config = Value::ObjectOf(
-        driver_->ProviderType(),
-        {{"project_id", Value::String(SimulatorProcess::kProjectId)},
-         {"auth_token", Value::String(token.empty() ? SimulatorProcess::kToken : token)},
-         {"endpoints", Value::Map(Type::String(), {{"vpcep", Value::String(sim_->base_url())}})}});
-    RpcResult r = driver_->Configure(config);
+    std::map<std::string, Value> overrides;
+    if (!token.empty()) overrides["auth_token"] = Value::String(token);
+    RpcResult r = driver_->Configure(sim_->ProviderConfig(driver_->ProviderType(), overrides));
     ASSERT_FALSE(r.HasError()) << r.DiagText();
   }
 
@@ -365,10 +362,8 @@ TEST_P(LifecycleTest, ServiceWithoutApprovalWorksWithAWarning) {
 
 TEST_P(LifecycleTest, IncompleteOrConflictingCredentialsAreReportedOnTheAttribute) {
   auto configure = [&](std::map<std::string, Value> attrs) {
-    attrs["project_id"] = Value::String(SimulatorProcess::kProjectId);
-    attrs["endpoints"] =
-        Value::Map(Type::String(), {{"vpcep", Value::String(sim_->base_url())}});
-    return driver_->Configure(Value::ObjectOf(driver_->ProviderType(), attrs));
+    if (attrs.count("auth_token") == 0) attrs["auth_token"] = Value::Null(Type::String());
+    return driver_->Configure(sim_->ProviderConfig(driver_->ProviderType(), attrs));
   };
   RpcResult r = configure({{"access_key", Value::String("AK")}});
   ASSERT_TRUE(r.HasError());
@@ -393,13 +388,10 @@ TEST_P(LifecycleTest, AkSkSignedRequestsAreAcceptedAndBadSecretsAreNot) {
   auto endpoint = (*sim)->AddConnection(*service, "domain-a");
   ASSERT_TRUE(endpoint.ok());
   auto configure = [&](const std::string& sk) {
-    return driver_->Configure(Value::ObjectOf(
-        driver_->ProviderType(),
-        {{"project_id", Value::String(SimulatorProcess::kProjectId)},
-         {"access_key", Value::String("AKE2E")},
-         {"secret_key", Value::String(sk)},
-         {"endpoints",
-          Value::Map(Type::String(), {{"vpcep", Value::String((*sim)->base_url())}})}}));
+    return driver_->Configure((*sim)->ProviderConfig(driver_->ProviderType(),
+                                                     {{"auth_token", Value::Null(Type::String())},
+                                                      {"access_key", Value::String("AKE2E")},
+                                                      {"secret_key", Value::String(sk)}}));
   };
   ASSERT_FALSE(configure("wrong-secret").HasError());
   RpcResult refused = Create(Config(*service, *endpoint));

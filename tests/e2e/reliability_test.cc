@@ -44,13 +44,8 @@ class ReliabilityTest : public ::testing::Test {
     driver_ = std::make_unique<ProviderDriver>(*client_);
     ASSERT_TRUE(driver_->LoadSchema().ok());
     type_ = driver_->ResourceType(kApproval);
-    Value config = Value::ObjectOf(
-        driver_->ProviderType(),
-        {{"project_id", Value::String(SimulatorProcess::kProjectId)},
-         {"auth_token", Value::String(SimulatorProcess::kToken)},
-         {"max_retries", Value::Int(10)},
-         {"endpoints", Value::Map(Type::String(), {{"vpcep", Value::String(sim_->base_url())}})}});
-    RpcResult r = driver_->Configure(config);
+    RpcResult r = driver_->Configure(
+        sim_->ProviderConfig(driver_->ProviderType(), {{"max_retries", Value::Int(10)}}));
     ASSERT_FALSE(r.HasError()) << r.DiagText();
   }
 
@@ -197,12 +192,10 @@ TEST_F(ReliabilityTest, SecretsNeverReachLogsEvenAtTrace) {
   ProviderDriver driver(**client);
   ASSERT_TRUE(driver.LoadSchema().ok());
   const std::string kSecret = "very-secret-sk-0123456789";
-  Value config = Value::ObjectOf(
-      driver.ProviderType(),
-      {{"project_id", Value::String(SimulatorProcess::kProjectId)},
-       {"access_key", Value::String("AK-LOG-TEST")},
-       {"secret_key", Value::String(kSecret)},
-       {"endpoints", Value::Map(Type::String(), {{"vpcep", Value::String((*sim)->base_url())}})}});
+  Value config = (*sim)->ProviderConfig(driver.ProviderType(),
+                                        {{"auth_token", Value::Null(Type::String())},
+                                         {"access_key", Value::String("AK-LOG-TEST")},
+                                         {"secret_key", Value::String(kSecret)}});
   RpcResult configured = driver.Configure(config);
   ASSERT_FALSE(configured.HasError()) << configured.DiagText();
   auto service = (*sim)->AddService(true);

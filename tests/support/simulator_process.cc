@@ -24,6 +24,17 @@ absl::StatusOr<std::unique_ptr<SimulatorProcess>> SimulatorProcess::Start(
   return sim;
 }
 
+core::Value SimulatorProcess::ProviderConfig(const core::Type& provider_type,
+                                             std::map<std::string, core::Value> overrides) const {
+  std::map<std::string, core::Value> attrs = {
+      {"project_id", core::Value::String(kProjectId)},
+      {"auth_token", core::Value::String(kToken)},
+      {"endpoints", core::Value::Map(core::Type::String(),
+                                     {{"vpcep", core::Value::String(base_url_)}})}};
+  for (auto& [name, value] : overrides) attrs[name] = std::move(value);
+  return core::Value::ObjectOf(provider_type, std::move(attrs));
+}
+
 absl::StatusOr<nlohmann::json> SimulatorProcess::Request(const std::string& method,
                                                          const std::string& path,
                                                          const nlohmann::json& body,

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
+#include "provider/core/value.h"
 #include "tests/support/subprocess.h"
 
 namespace vpcep::testing {
@@ -23,6 +24,10 @@ class SimulatorProcess {
       const std::string& binary, const std::vector<std::string>& extra_args = {});
 
   const std::string& base_url() const { return base_url_; }
+  // A provider configuration of `provider_type` pointing at this simulator with
+  // its project and token; `overrides` replace or add attributes.
+  core::Value ProviderConfig(const core::Type& provider_type,
+                             std::map<std::string, core::Value> overrides = {}) const;
   // Creates a service; returns its id.
   absl::StatusOr<std::string> AddService(bool approval_enabled);
   // Adds a connection (pendingAcceptance unless `status` says otherwise); returns its id.
