@@ -51,11 +51,12 @@ class ReliabilityTest : public ::testing::Test {
 
   // Plans and applies a create for every endpoint, kParallelism at a time.
   std::vector<Outcome> CreateAll(const std::string& service,
-                                 const std::vector<std::string>& endpoints) {
+                                 const std::vector<std::string>& endpoints,
+                                 int parallelism = kParallelism) {
     std::vector<Outcome> out(endpoints.size());
     std::atomic<size_t> next{0};
     std::vector<std::thread> workers;
-    for (int w = 0; w < kParallelism; ++w) {
+    for (int w = 0; w < parallelism; ++w) {
       workers.emplace_back([&] {
         for (size_t i = next++; i < endpoints.size(); i = next++) {
           Value cfg = Value::ObjectOf(type_, {{"service_id", Value::String(service)},
@@ -177,6 +178,55 @@ TEST_F(ReliabilityTest, PermanentFailuresAreNamedAndStateHoldsExactlyTheAccepted
       EXPECT_EQ(o.result.value.Attr("status").AsString(), "accepted");
       EXPECT_EQ((*truth)["status"], "accepted");
     }
+  }
+}
+
+TEST_F(ReliabilityTest, StopProviderEndsEveryInFlightOperationAndTheProcessStaysUp) {
+  Start({"--transition-delay", "1h"});  // waits would otherwise last the default 10 minutes
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(service.ok());
+  std::vector<std::string> endpoints;
+  for (int i = 0; i < 20; ++i) endpoints.push_back(*sim_->AddConnection(*service, "d"));
+  std::vector<Outcome> outcomes;
+  std::thread apply([&] { outcomes = CreateAll(*service, endpoints, 20); });
+  // Every receive has gone out once all twenty connections show `creating`.
+  absl::Time give_up = absl::Now() + absl::Seconds(60);
+  for (int creating = 0; creating < 20 && absl::Now() < give_up;) {
+    auto all = sim_->Stats();
+    creating = all.ok() ? (*all)["actions"].value("receive", 0) : 0;
+  }
+  absl::Time stop_at = absl::Now();
+  ASSERT_TRUE(driver_->Stop().ok());
+  apply.join();
+  absl::Duration took = absl::Now() - stop_at;
+  EXPECT_LT(took, absl::Seconds(1)) << "every in-flight RPC must end within a second";
+  std::printf("StopProvider ended 20 in-flight applies within %s\n",
+              absl::FormatDuration(took).c_str());
+  for (const Outcome& o : outcomes) {
+    EXPECT_TRUE(o.result.HasError()) << o.endpoint;
+    EXPECT_THAT(o.result.DiagText(), HasSubstr("interrupted"));
+    EXPECT_FALSE(o.result.value.is_null()) << "a sent receive stays tracked";
+  }
+  EXPECT_TRUE(driver_->LoadSchema().ok()) << "the process keeps serving after a stop";
+}
+
+TEST_F(ReliabilityTest, SixtyFourParallelRpcsOnOneProcess) {
+  Start({"--transition-delay", "10ms"});
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(service.ok());
+  std::vector<std::string> endpoints;
+  for (int i = 0; i < 64; ++i) endpoints.push_back(*sim_->AddConnection(*service, "d"));
+  std::vector<Outcome> outcomes = CreateAll(*service, endpoints, 64);
+  std::vector<RpcResult> reads(outcomes.size());
+  std::vector<std::thread> readers;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    readers.emplace_back([&, i] { reads[i] = driver_->Read(kApproval, outcomes[i].result.value); });
+  }
+  for (auto& t : readers) t.join();
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    ASSERT_FALSE(outcomes[i].result.HasError()) << outcomes[i].result.DiagText();
+    ASSERT_FALSE(reads[i].HasError()) << reads[i].DiagText();
+    EXPECT_TRUE(reads[i].value.Equals(outcomes[i].result.value));
   }
 }
 
