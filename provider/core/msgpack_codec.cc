@@ -329,14 +329,7 @@ class Decoder {
       if (!e.ok()) return e.status();
       elements.push_back(*std::move(e));
     }
-    switch (type.kind()) {
-      case Type::Kind::kList:
-        return Value::List(type.element(), std::move(elements));
-      case Type::Kind::kSet:
-        return Value::Set(type.element(), std::move(elements));
-      default:
-        return Value::TupleOf(type, std::move(elements));
-    }
+    return internal::SequenceOf(type, std::move(elements));
   }
 
   absl::StatusOr<Value> DecodeMap(const Type& type, int depth) {

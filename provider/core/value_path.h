@@ -4,6 +4,7 @@
 #define VPCEP_PROVIDER_CORE_VALUE_PATH_H_
 
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "nlohmann/json.hpp"
+#include "provider/core/value.h"
 
 namespace vpcep::core::internal {
 
@@ -23,6 +25,18 @@ inline absl::string_view Abseil(std::string_view s) {
 inline std::string Quote(std::string_view s) {
   return nlohmann::json(std::string(s))
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The list, set or tuple of `type` holding decoded `elements`.
+inline Value SequenceOf(const Type& type, std::vector<Value> elements) {
+  switch (type.kind()) {
+    case Type::Kind::kList:
+      return Value::List(type.element(), std::move(elements));
+    case Type::Kind::kSet:
+      return Value::Set(type.element(), std::move(elements));
+    default:
+      return Value::TupleOf(type, std::move(elements));
+  }
 }
 
 class ValuePath {
