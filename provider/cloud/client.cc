@@ -200,6 +200,8 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::Act(absl::string_view servi
   // callers still confirm the outcome with the list call.
   absl::StatusOr<HttpResponse> resp =
       Call(absl::StrCat(action, " endpoint ", endpoint_id), std::move(req), true, deadline);
+  // Whatever the answer, the service may have changed.
+  coalescer_.Invalidate(std::string(service_id));
   if (!resp.ok()) return resp.status();
   json parsed = json::parse(resp->body, nullptr, false);
   if (!parsed.is_object()) return std::vector<Connection>{};
@@ -207,8 +209,8 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::Act(absl::string_view servi
 }
 
 absl::StatusOr<std::vector<Connection>> VpcepClient::ListAllShared(
-    const std::string& service_id) const {
-  return coalescer_.List(service_id);
+    const std::string& service_id, absl::Duration max_age) const {
+  return coalescer_.List(service_id, max_age);
 }
 
 absl::StatusOr<Service> VpcepClient::GetService(absl::string_view service_id) const {
@@ -237,6 +239,7 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::UpdateDescription(
   // Setting the same text twice is harmless, so retrying is safe.
   absl::StatusOr<HttpResponse> resp =
       Call(absl::StrCat("update description of endpoint ", endpoint_id), std::move(req), true);
+  coalescer_.Invalidate(std::string(service_id));
   if (!resp.ok()) return resp.status();
   json parsed = json::parse(resp->body, nullptr, false);
   if (!parsed.is_object()) return std::vector<Connection>{};

@@ -71,8 +71,11 @@ class VpcepClient {
   VpcepClient& operator=(const VpcepClient&) = delete;
 
   // Every connection of the service, from a listing that started after this
-  // call; concurrent callers share listings (see ListCoalescer).
-  absl::StatusOr<std::vector<Connection>> ListAllShared(const std::string& service_id) const;
+  // call, or with a positive max_age at most that long before it and after
+  // this client's last change to the service; concurrent callers share
+  // listings (see ListCoalescer).
+  absl::StatusOr<std::vector<Connection>> ListAllShared(
+      const std::string& service_id, absl::Duration max_age = absl::ZeroDuration()) const;
   int64_t shared_list_fetches() const { return coalescer_.fetches(); }
 
   // Every connection of the service matching `filter`, across all pages.

@@ -192,10 +192,11 @@ absl::StatusOr<absl::Duration> ParseTimeout(const Value& timeouts, const char* w
 
 absl::StatusOr<std::optional<cloud::Connection>> FindConnection(const cloud::VpcepClient& client,
                                                                 const std::string& service_id,
-                                                                const std::string& endpoint_id) {
+                                                                const std::string& endpoint_id,
+                                                                absl::Duration max_age) {
   // Whole-service listings shared between concurrent reads and waits cost far
   // fewer calls than one filtered call per approval.
-  absl::StatusOr<std::vector<cloud::Connection>> list = client.ListAllShared(service_id);
+  absl::StatusOr<std::vector<cloud::Connection>> list = client.ListAllShared(service_id, max_age);
   if (!list.ok()) {
     // The API answers a missing service with HTTP 400 EndPoint.2003.
     if (cloud::ApiErrorCode(list.status()) == "EndPoint.2003") return std::nullopt;
@@ -249,7 +250,7 @@ void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& 
   std::string service_id = state.Attr("service_id").AsString();
   std::string endpoint_id = state.Attr("endpoint_id").AsString();
   absl::StatusOr<std::optional<cloud::Connection>> found =
-      FindConnection(**client, service_id, endpoint_id);
+      FindConnection(**client, service_id, endpoint_id, kReadListingMaxAge);
   if (!found.ok()) {
     resp.diags.AddStatus(absl::StrCat("Cannot read approval ", service_id, "/", endpoint_id),
                          found.status());

@@ -38,6 +38,14 @@ class LifecycleTest : public ::testing::TestWithParam<std::string> {
     auto sim = SimulatorProcess::Start(VPCEP_SIM_BINARY, sim_args);
     ASSERT_TRUE(sim.ok()) << sim.status();
     sim_ = *std::move(sim);
+    LaunchProvider(token);
+  }
+
+  // A provider process configured for the simulator, as each `terraform plan`
+  // or `apply` starts one.
+  void LaunchProvider(const std::string& token = "") {
+    driver_.reset();
+    client_.reset();
     LaunchOptions o;
     o.binary = VPCEP_PROVIDER_BINARY;
     o.protocol_versions = GetParam();
@@ -126,9 +134,57 @@ TEST_P(LifecycleTest, OutOfBandRejectMakesRefreshDropTheApproval) {
   RpcResult created = Create(Config(*service, *endpoint));
   ASSERT_FALSE(created.HasError()) << created.DiagText();
   ASSERT_TRUE(sim_->SetStatus(*service, *endpoint, "rejected").ok());
+  LaunchProvider();  // the next plan
   RpcResult read = driver_->Read(kApproval, created.value);
   ASSERT_FALSE(read.HasError()) << read.DiagText();
   EXPECT_TRUE(read.value.is_null()) << "a null state makes Terraform plan a new approval";
+}
+
+TEST_P(LifecycleTest, RefreshOfManyApprovalsListsTheServiceOnce) {
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(service.ok()) << service.status();
+  std::vector<Value> states;
+  for (int i = 0; i < 25; ++i) {
+    auto endpoint = sim_->AddConnection(*service, "domain-a", "accepted");
+    ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+    RpcResult imported = driver_->Import(kApproval, absl::StrCat(*service, "/", *endpoint));
+    ASSERT_FALSE(imported.HasError()) << imported.DiagText();
+    states.push_back(imported.value);
+  }
+  LaunchProvider();  // the next plan
+  auto before = sim_->Stats();
+  ASSERT_TRUE(before.ok()) << before.status();
+  std::vector<std::future<RpcResult>> reads;
+  for (const Value& state : states) {
+    reads.push_back(std::async(std::launch::async,
+                               [&, state] { return driver_->Read(kApproval, state); }));
+  }
+  for (auto& f : reads) {
+    RpcResult read = f.get();
+    ASSERT_FALSE(read.HasError()) << read.DiagText();
+    EXPECT_EQ(read.value.Attr("status").AsString(), "accepted");
+  }
+  auto after = sim_->Stats();
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ((*after)["requests"].value("list", int64_t{0}) -
+                (*before)["requests"].value("list", int64_t{0}),
+            1);
+}
+
+TEST_P(LifecycleTest, ReadAfterThisProcessRejectedSeesTheChange) {
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  RpcResult created = Create(Config(*service, *endpoint));
+  ASSERT_FALSE(created.HasError()) << created.DiagText();
+  RpcResult read = driver_->Read(kApproval, created.value);
+  ASSERT_FALSE(read.HasError()) << read.DiagText();
+  ASSERT_FALSE(read.value.is_null());
+  RpcResult destroyed = Destroy(created.value);
+  ASSERT_FALSE(destroyed.HasError()) << destroyed.DiagText();
+  // The listing the first Read used predates the reject: it must not be reused.
+  read = driver_->Read(kApproval, created.value);
+  ASSERT_FALSE(read.HasError()) << read.DiagText();
+  EXPECT_TRUE(read.value.is_null());
 }
 
 TEST_P(LifecycleTest, CreateAdoptsAlreadyAcceptedConnectionWithoutPost) {
