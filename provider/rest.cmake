@@ -5,7 +5,7 @@ add_library(vpcep_cloud STATIC
   ${CMAKE_CURRENT_LIST_DIR}/cloud/client.cc
   ${CMAKE_CURRENT_LIST_DIR}/cloud/http.cc
   ${CMAKE_CURRENT_LIST_DIR}/cloud/list_coalescer.cc)
-target_link_libraries(vpcep_cloud PUBLIC vpcep_core CURL::libcurl OpenSSL::Crypto)
+target_link_libraries(vpcep_cloud PUBLIC vpcep_core PkgConfig::HTTPLIB OpenSSL::SSL OpenSSL::Crypto)
 vpcep_strict(vpcep_cloud)
 
 file(GLOB_RECURSE VPCEP_RESOURCE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/resources/*.cc)
@@ -25,4 +25,5 @@ vpcep_strict(vpcep_plugin)
 add_executable(terraform-provider-vpcep ${CMAKE_CURRENT_LIST_DIR}/main.cc)
 target_compile_definitions(terraform-provider-vpcep PRIVATE VPCEP_VERSION="${PROJECT_VERSION}")
 target_link_libraries(terraform-provider-vpcep PRIVATE vpcep_plugin vpcep_resources)
+
 vpcep_strict(terraform-provider-vpcep)

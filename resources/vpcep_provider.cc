@@ -240,9 +240,9 @@ void VpcepProvider::Configure(const Value& config, absl::string_view terraform_v
   }
   std::shared_ptr<cloud::HttpTransport> transport = transport_;
   if (!transport) {
-    cloud::CurlOptions curl;
-    curl.insecure = insecure;
-    transport = std::make_shared<cloud::CurlTransport>(curl);
+    cloud::HttpOptions http = cloud::HttpOptions::FromEnvironment();
+    http.insecure = insecure;
+    transport = std::make_shared<cloud::HttplibTransport>(http);
   }
   auto client = std::make_shared<const cloud::VpcepClient>(options, transport, auth, &stop());
   core::LogInfo("provider configured",

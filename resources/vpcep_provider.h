@@ -17,7 +17,7 @@ namespace vpcep::resources {
 
 class VpcepProvider : public core::Provider {
  public:
-  // `transport` is the HTTP transport for API calls; null = libcurl, made at
+  // `transport` is the HTTP transport for API calls; null = HttplibTransport, made at
   // Configure time with the configured TLS settings.
   explicit VpcepProvider(std::shared_ptr<cloud::HttpTransport> transport = nullptr);
 

@@ -1,38 +1,85 @@
 #include "provider/cloud/http.h"
 
-#include <curl/curl.h>
+#include <openssl/x509.h>
+
+#include <cstdlib>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "httplib.h"
 
 namespace vpcep::cloud {
 namespace {
 
-struct GlobalInit {
-  GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+struct Url {
+  std::string scheme;  // http | https
+  std::string host;    // without brackets
+  int port = 0;
+  std::string target;  // path and query
+  std::string origin;  // scheme://host:port, the connection pool key
 };
 
-size_t WriteBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
-}
-
-size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
-  absl::string_view line(data, size * count);
-  size_t colon = line.find(':');
-  if (colon != absl::string_view::npos) {
-    auto* headers = static_cast<std::map<std::string, std::string>*>(user);
-    std::string name = absl::AsciiStrToLower(line.substr(0, colon));
-    (*headers)[name] = std::string(absl::StripAsciiWhitespace(line.substr(colon + 1)));
+absl::StatusOr<Url> ParseUrl(const std::string& url) {
+  Url u;
+  absl::string_view rest = url;
+  size_t sep = rest.find("://");
+  if (sep == absl::string_view::npos) return absl::InvalidArgumentError("URL has no scheme");
+  u.scheme = absl::AsciiStrToLower(rest.substr(0, sep));
+  if (u.scheme != "http" && u.scheme != "https") {
+    return absl::InvalidArgumentError(absl::StrCat("unsupported URL scheme \"", u.scheme, "\""));
   }
-  return size * count;
+  rest.remove_prefix(sep + 3);
+  size_t path = rest.find_first_of("/?");
+  absl::string_view authority = rest.substr(0, path);
+  u.target = path == absl::string_view::npos ? "/" : std::string(rest.substr(path));
+  if (u.target[0] == '?') u.target = "/" + u.target;
+  if (absl::StrContains(authority, '@')) {
+    return absl::InvalidArgumentError("URLs with user information are not supported");
+  }
+  absl::string_view port;
+  if (absl::StartsWith(authority, "[")) {  // [IPv6]:port
+    size_t close = authority.find(']');
+    if (close == absl::string_view::npos) return absl::InvalidArgumentError("bad IPv6 host");
+    u.host = std::string(authority.substr(1, close - 1));
+    absl::string_view after = authority.substr(close + 1);
+    if (!after.empty() && !absl::ConsumePrefix(&after, ":")) {
+      return absl::InvalidArgumentError("bad host");
+    }
+    port = after;
+  } else {
+    size_t colon = authority.rfind(':');
+    u.host = std::string(authority.substr(0, colon));
+    if (colon != absl::string_view::npos) port = authority.substr(colon + 1);
+  }
+  if (u.host.empty()) return absl::InvalidArgumentError("URL has no host");
+  if (port.empty()) {
+    u.port = u.scheme == "https" ? 443 : 80;
+  } else if (!absl::SimpleAtoi(port, &u.port) || u.port <= 0 || u.port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat("bad port \"", port, "\""));
+  }
+  std::string host = absl::StrContains(u.host, ':') ? absl::StrCat("[", u.host, "]") : u.host;
+  u.origin = absl::StrCat(u.scheme, "://", host, ":", u.port);
+  return u;
 }
 
-int Progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  const auto* stop = static_cast<const core::StopSignal*>(user);
-  return stop != nullptr && stop->stopped() ? 1 : 0;  // non-zero aborts the transfer
+std::string Env(const char* upper, const char* lower) {
+  for (const char* name : {upper, lower}) {
+    const char* v = std::getenv(name);
+    if (v != nullptr && *v != '\0') return v;
+  }
+  return "";
+}
+
+void SetTimeout(absl::Duration d, void (httplib::Client::*set)(time_t, time_t),
+                httplib::Client& client) {
+  if (d <= absl::ZeroDuration()) d = absl::Seconds(60);
+  int64_t us = absl::ToInt64Microseconds(d);
+  (client.*set)(static_cast<time_t>(us / 1000000), static_cast<time_t>(us % 1000000));
 }
 
 }  // namespace
@@ -42,83 +89,146 @@ std::string HttpResponse::Header(const std::string& lower_name) const {
   return it == headers.end() ? "" : it->second;
 }
 
-CurlTransport::CurlTransport(CurlOptions options) : options_(options) {
-  static GlobalInit init;
+HttpOptions HttpOptions::FromEnvironment() {
+  HttpOptions o;
+  o.https_proxy = Env("HTTPS_PROXY", "https_proxy");
+  o.http_proxy = Env("HTTP_PROXY", "http_proxy");
+  o.no_proxy = Env("NO_PROXY", "no_proxy");
+  return o;
 }
 
-CurlTransport::~CurlTransport() {
-  absl::MutexLock lock(&mu_);
-  for (void* h : idle_) curl_easy_cleanup(static_cast<CURL*>(h));
-}
-
-void* CurlTransport::Acquire() {
-  {
-    absl::MutexLock lock(&mu_);
-    if (!idle_.empty()) {
-      void* h = idle_.back();
-      idle_.pop_back();
-      return h;
+bool NoProxyMatches(const std::string& no_proxy, const std::string& host) {
+  std::string h = absl::AsciiStrToLower(host);
+  for (absl::string_view entry : absl::StrSplit(no_proxy, ',', absl::SkipWhitespace())) {
+    entry = absl::StripAsciiWhitespace(entry);
+    if (entry == "*") return true;
+    if (!absl::StartsWith(entry, "[")) {  // drop a :port, but keep IPv6 literals whole
+      if (size_t colon = entry.rfind(':');
+          colon != absl::string_view::npos && entry.find(':') == colon) {
+        entry = entry.substr(0, colon);
+      }
+    } else {
+      entry = absl::StripPrefix(entry.substr(0, entry.find(']')), "[");
     }
+    absl::ConsumePrefix(&entry, ".");
+    std::string e = absl::AsciiStrToLower(entry);
+    if (e.empty()) continue;
+    if (h == e || absl::EndsWith(h, absl::StrCat(".", e))) return true;
   }
-  return curl_easy_init();
+  return false;
 }
 
-void CurlTransport::Release(void* handle) {
-  absl::MutexLock lock(&mu_);
-  idle_.push_back(handle);
+struct HttplibTransport::Connection {
+  std::string origin;
+  std::unique_ptr<httplib::Client> client;
+};
+
+HttplibTransport::HttplibTransport(HttpOptions options) : options_(std::move(options)) {}
+
+HttplibTransport::~HttplibTransport() = default;
+
+int HttplibTransport::connections_opened() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return opened_;
 }
 
-absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
-  CURL* curl = static_cast<CURL*>(Acquire());
-  if (curl == nullptr) return absl::InternalError("curl_easy_init failed");
-  curl_easy_reset(curl);  // keeps the connection cache, clears options
+std::unique_ptr<HttplibTransport::Connection> HttplibTransport::Acquire(
+    const std::string& origin) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = idle_.find(origin);
+    if (it != idle_.end()) {
+      std::unique_ptr<Connection> c = std::move(it->second);
+      idle_.erase(it);
+      return c;
+    }
+    ++opened_;
+  }
+  auto c = std::make_unique<Connection>();
+  c->origin = origin;
+  c->client = std::make_unique<httplib::Client>(origin);
+  return c;
+}
 
+void HttplibTransport::Release(std::unique_ptr<Connection> connection) {
+  std::lock_guard<std::mutex> lock(mu_);
+  idle_.emplace(connection->origin, std::move(connection));
+}
+
+absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) {
+  absl::StatusOr<Url> url = ParseUrl(request.url);
+  if (!url.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(request.method, " ", request.url, ": ", url.status().message()));
+  }
+  std::unique_ptr<Connection> connection = Acquire(url->origin);
+  httplib::Client& client = *connection->client;
+  if (!client.is_valid()) {
+    return absl::InvalidArgumentError(absl::StrCat(request.method, " ", request.url,
+                                                   ": cannot create an HTTP client for it"));
+  }
+  client.set_keep_alive(true);
+  // Headers and body go out in separate writes; with Nagle on, the body
+  // would wait for the server's delayed ACK.
+  client.set_tcp_nodelay(true);
+  client.set_follow_location(false);
+  client.set_decompress(true);
+  SetTimeout(options_.connect_timeout, &httplib::Client::set_connection_timeout, client);
+  // httplib bounds each read and write rather than the whole exchange; the
+  // client's retries are bounded by the operation deadline on top.
+  SetTimeout(request.timeout, &httplib::Client::set_read_timeout, client);
+  SetTimeout(request.timeout, &httplib::Client::set_write_timeout, client);
+  if (url->scheme == "https") client.enable_server_certificate_verification(!options_.insecure);
+  const std::string& proxy = url->scheme == "https" ? options_.https_proxy : options_.http_proxy;
+  if (!proxy.empty() && !NoProxyMatches(options_.no_proxy, url->host)) {
+    std::string with_scheme = absl::StrContains(proxy, "://") ? proxy : "http://" + proxy;
+    absl::StatusOr<Url> p = ParseUrl(with_scheme);
+    if (!p.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("proxy \"", proxy, "\" is not a URL like http://host:port: ",
+                       p.status().message()));
+    }
+    client.set_proxy(p->host, p->port);
+  }
+
+  httplib::Request req;
+  req.method = request.method;
+  req.path = url->target;
+  for (const auto& [name, value] : request.headers) req.headers.emplace(name, value);
+  req.body = request.body;
+  httplib::Response res;
+  httplib::Error error = httplib::Error::Success;
+  bool sent;
+  {
+    // A stop closes the socket, which ends a blocked read at once.
+    core::StopSignal::Registration on_stop(request.stop, [&client] { client.stop(); });
+    if (request.stop != nullptr && request.stop->stopped()) {
+      return absl::CancelledError("request interrupted by a stop request");
+    }
+    sent = client.send(req, res, error);
+  }
+  if (!sent || error != httplib::Error::Success) {
+    if (request.stop != nullptr && request.stop->stopped()) {
+      return absl::CancelledError("request interrupted by a stop request");
+    }
+    std::string detail = httplib::to_string(error);
+    if (error == httplib::Error::SSLServerVerification) {
+      long verify = client.get_openssl_verify_result();
+      detail = absl::StrCat("TLS certificate of ", url->host, " not trusted",
+                            verify != X509_V_OK
+                                ? absl::StrCat(" (", X509_verify_cert_error_string(verify), ")")
+                                : std::string(" (host name mismatch)"));
+    }
+    // The connection is in an unknown state: do not pool it.
+    return absl::UnavailableError(absl::StrCat(request.method, " ", request.url, ": ", detail));
+  }
   HttpResponse response;
-  curl_slist* headers = nullptr;
-  for (const auto& [name, value] : request.headers) {
-    headers = curl_slist_append(headers, absl::StrCat(name, ": ", value).c_str());
+  response.status = res.status;
+  for (const auto& [name, value] : res.headers) {
+    response.headers[absl::AsciiStrToLower(name)] = value;
   }
-  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-  if (request.method != "GET") {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
-  }
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, WriteHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // thread-safe timeouts
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-                   static_cast<long>(absl::ToInt64Milliseconds(request.timeout)));
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(absl::ToInt64Milliseconds(options_.connect_timeout)));
-  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, Progress);
-  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, request.stop);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  if (options_.insecure) {
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-
-  CURLcode rc = curl_easy_perform(curl);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  Release(curl);
-
-  if (rc == CURLE_ABORTED_BY_CALLBACK) {
-    return absl::CancelledError("request interrupted by a stop request");
-  }
-  if (rc != CURLE_OK) {
-    return absl::UnavailableError(
-        absl::StrCat(request.method, " ", request.url, ": ", curl_easy_strerror(rc)));
-  }
-  response.status = static_cast<int>(status);
+  response.body = std::move(res.body);
+  Release(std::move(connection));
   return response;
 }
 

@@ -1,17 +1,16 @@
 // HTTP transport used by the VPCEP client. The interface keeps the client
-// testable with a scripted transport; CurlTransport is the real one.
+// testable with a scripted transport; HttplibTransport is the real one.
 #ifndef VPCEP_PROVIDER_CLOUD_HTTP_H_
 #define VPCEP_PROVIDER_CLOUD_HTTP_H_
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "provider/core/stop.h"
 
@@ -43,26 +42,41 @@ class HttpTransport {
   virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
-struct CurlOptions {
+struct HttpOptions {
   bool insecure = false;  // skip TLS verification (private clouds with self-signed certs)
   absl::Duration connect_timeout = absl::Seconds(10);
+  // Proxy settings in the usual environment-variable form; empty = none.
+  std::string https_proxy;  // e.g. http://proxy.example:3128
+  std::string http_proxy;
+  std::string no_proxy;     // comma-separated hosts or domain suffixes, or "*"
+  // Reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case) into the above.
+  static HttpOptions FromEnvironment();
 };
 
-// libcurl transport. Keeps a pool of easy handles so connections are reused.
-class CurlTransport : public HttpTransport {
+// Transport on cpp-httplib with OpenSSL: verifies certificates against the
+// system's CA store and the host name, keeps connections alive per origin.
+class HttplibTransport : public HttpTransport {
  public:
-  explicit CurlTransport(CurlOptions options);
-  ~CurlTransport() override;
+  explicit HttplibTransport(HttpOptions options);
+  ~HttplibTransport() override;
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override;
 
- private:
-  void* Acquire();
-  void Release(void* handle);
+  // Connections opened so far (for tests: reuse keeps this low).
+  int connections_opened() const;
 
-  CurlOptions options_;
-  absl::Mutex mu_;
-  std::vector<void*> idle_ ABSL_GUARDED_BY(mu_);
+ private:
+  struct Connection;
+  std::unique_ptr<Connection> Acquire(const std::string& origin);
+  void Release(std::unique_ptr<Connection> connection);
+
+  HttpOptions options_;
+  mutable std::mutex mu_;
+  std::multimap<std::string, std::unique_ptr<Connection>> idle_;  // by origin; guarded by mu_
+  int opened_ = 0;                                                // guarded by mu_
 };
+
+// Whether `host` is excluded from proxying by a NO_PROXY value.
+bool NoProxyMatches(const std::string& no_proxy, const std::string& host);
 
 }  // namespace vpcep::cloud
 
