@@ -1,6 +1,6 @@
 // AK/SK signing (SDK-HMAC-SHA256): the official SDK's vectors, each building
 // block, AkSkAuth with a frozen clock, a server-side verifier round trip, and
-// an optional live comparison with the npm SDK.
+// a live comparison with the official npm SDK (when node is present).
 #include "provider/cloud/aksk_signer.h"
 
 #include <algorithm>
@@ -25,6 +25,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "provider/cloud/client.h"
+#include "tests/support/npm_package.h"
 
 namespace vpcep::cloud {
 namespace {
@@ -688,10 +689,12 @@ TEST(ClientSigning, EveryClientRequestVerifies) {
 }
 
 // ---------------------------------------------------------------------------
-// Optional: the official npm SDK signs the client's requests identically.
-// Opt-in (network + ~10 s): VPCEP_NPM_TESTS=1 with node and npm on PATH.
+// The official npm SDK signs the client's requests identically. Runs whenever
+// node and npm are on PATH (tests/support/npm_package.h: one npm install per
+// build tree; VPCEP_NPM_TESTS=0 skips, =1 makes a missing node a failure).
 // ---------------------------------------------------------------------------
-constexpr char kNpmPackage[] = "@huaweicloud/huaweicloud-sdk-core@3.1.211";
+using vpcep::testing::kHuaweiCloudSdkCore;
+using vpcep::testing::NpmPackage;
 
 // Feeds each request to AKSKSigner.sign exactly as the SDK's own client would
 // describe it: endpoint = URL without query, decoded query params (a repeated
@@ -722,10 +725,6 @@ const out = cases.map((c) => {
 fs.writeFileSync(process.argv[3], JSON.stringify(out));
 )JS";
 
-bool CommandExists(const char* name) {
-  return std::system(absl::StrCat("command -v ", name, " >/dev/null 2>&1").c_str()) == 0;
-}
-
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::stringstream ss;
@@ -734,19 +733,13 @@ std::string ReadFile(const std::filesystem::path& path) {
 }
 
 TEST(NpmSdkComparison, OfficialSdkSignsClientRequestsIdentically) {
-  const char* enabled = std::getenv("VPCEP_NPM_TESTS");
-  if (enabled == nullptr || std::string(enabled) != "1") {
-    GTEST_SKIP() << "set VPCEP_NPM_TESTS=1 (needs node, npm and network) to compare with "
-                 << kNpmPackage;
-  }
-  if (!CommandExists("node") || !CommandExists("npm")) {
-    GTEST_SKIP() << "node or npm not on PATH";
-  }
+  const NpmPackage& sdk = vpcep::testing::InstallNpmPackage(kHuaweiCloudSdkCore);
+  if (sdk.outcome == NpmPackage::Outcome::kSkip) GTEST_SKIP() << sdk.message;
+  ASSERT_EQ(sdk.outcome, NpmPackage::Outcome::kReady) << sdk.message;
 
-  std::string dir_template =
-      (std::filesystem::temp_directory_path() / "vpcep-npm-sdk-XXXXXX").string();
-  ASSERT_NE(mkdtemp(dir_template.data()), nullptr);
-  const std::filesystem::path dir = dir_template;
+  absl::StatusOr<std::string> temp = vpcep::testing::MakeTempDir("vpcep-npm-sign-");
+  ASSERT_TRUE(temp.ok()) << temp.status();
+  const std::filesystem::path dir = *temp;
   struct Cleanup {
     std::filesystem::path dir;
     ~Cleanup() {
@@ -754,13 +747,6 @@ TEST(NpmSdkComparison, OfficialSdkSignsClientRequestsIdentically) {
       std::filesystem::remove_all(dir, ec);
     }
   } cleanup{dir};
-
-  const std::string install =
-      absl::StrCat("cd '", dir.string(), "' && npm install --no-audit --no-fund --loglevel=error ",
-                   kNpmPackage, " >npm.log 2>&1");
-  if (std::system(install.c_str()) != 0) {
-    GTEST_SKIP() << "npm install failed (offline?): " << ReadFile(dir / "npm.log");
-  }
   std::ofstream(dir / "sign.js") << kNodeScript;
 
   // Requests as the client builds them, plus hand-built ones that stress the
@@ -805,19 +791,19 @@ TEST(NpmSdkComparison, OfficialSdkSignsClientRequestsIdentically) {
                      {"sk", kSk}});
   }
   std::ofstream(dir / "cases.json") << cases.dump();
-  const std::string run =
-      absl::StrCat("cd '", dir.string(), "' && node sign.js cases.json out.json 2>node.log");
-  ASSERT_EQ(std::system(run.c_str()), 0) << ReadFile(dir / "node.log");
+  absl::StatusOr<std::string> run =
+      vpcep::testing::RunNode(sdk, dir.string(), "sign.js", {"cases.json", "out.json"});
+  ASSERT_TRUE(run.ok()) << run.status();
 
   json out = json::parse(ReadFile(dir / "out.json"), nullptr, false);
-  ASSERT_TRUE(out.is_array()) << ReadFile(dir / "node.log");
+  ASSERT_TRUE(out.is_array()) << ReadFile(dir / "out.json");
   ASSERT_EQ(out.size(), requests.size());
   for (size_t i = 0; i < requests.size(); ++i) {
     ASSERT_FALSE(out[i].contains("error")) << requests[i].url << ": " << out[i]["error"];
     EXPECT_EQ(out[i].value("authorization", ""), OnlyHeader(requests[i], "Authorization"))
         << requests[i].method << " " << requests[i].url;
   }
-  std::printf("compared %zu requests with %s\n", requests.size(), kNpmPackage);
+  std::printf("compared %zu requests with %s\n", requests.size(), kHuaweiCloudSdkCore);
 }
 
 }  // namespace
