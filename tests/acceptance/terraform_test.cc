@@ -387,7 +387,7 @@ TEST_F(TerraformTest, PermanentFailuresAreReportedAndStateIsExact) {
     ASSERT_TRUE(e.ok()) << e.status();
     endpoints.push_back(*e);
     if (i % 3 == 1) {  // 1, 4, 7
-      std::string code = absl::StrCat("EndPoint.90", i);
+      std::string code = absl::StrCat("EndPoint.900", i);
       ASSERT_TRUE(sim_->FailOnReceive(*service, *e,
                                       {{{"error_code", code},
                                         {"error_message", "simulated permanent failure"}}})
