@@ -441,7 +441,12 @@ absl::StatusOr<ApiServer::Reply> ApiServer::HandleAction(const Call& call) {
 
   absl::StatusOr<Connection> connection =
       state_->ApplyAction(call.params[1], (*endpoints_it)[0].get<std::string>(), *action);
-  if (!connection.ok()) return connection.status();
+  if (!connection.ok()) {
+    if (ToApiError(connection.status()).code == codes::kAlreadyConnected) {
+      stats_->CountReceiveOnAccepted();
+    }
+    return connection.status();
+  }
   stats_->CountAction(*action);
   return Reply{200, {{"connections", json::array({ConnectionToJson(*connection)})}}};
 }

@@ -18,7 +18,10 @@ nlohmann::json StatsToJson(const StatsSnapshot& stats) {
         {"service", stats.service},
         {"description", stats.description},
         {"unauthorized", stats.unauthorized}}},
-      {"actions", {{"receive", stats.receive}, {"reject", stats.reject}}},
+      {"actions",
+       {{"receive", stats.receive},
+        {"reject", stats.reject},
+        {"receive_on_accepted", stats.receive_on_accepted}}},
       {"faults", std::move(faults)},
   };
 }
@@ -53,6 +56,11 @@ void Stats::CountAction(Action action) {
   } else {
     ++counts_.reject;
   }
+}
+
+void Stats::CountReceiveOnAccepted() {
+  absl::MutexLock lock(&mu_);
+  ++counts_.receive_on_accepted;
 }
 
 void Stats::CountFault(const std::string& kind) {

@@ -30,6 +30,9 @@ struct StatsSnapshot {
   // Action requests that succeeded (HTTP 200), by action.
   int64_t receive = 0;
   int64_t reject = 0;
+  // Receive requests refused because the connection was already accepted
+  // (400 EndPoint.2014): a client that sends one repeated an accept.
+  int64_t receive_on_accepted = 0;
   // Injected faults by kind: "500", "502", "503", "504", "429", "400",
   // "drop", plus "after_effect" (5xx returned after the action took effect)
   // and "latency" (calls delayed by a fault latency).
@@ -37,7 +40,7 @@ struct StatsSnapshot {
 };
 
 // {"requests": {"list", "action", "service", "description", "unauthorized"},
-//  "actions": {"receive", "reject"},
+//  "actions": {"receive", "reject", "receive_on_accepted"},
 //  "faults": {"500", "502", "503", "504", "429", "400", "drop", "after_effect", "latency"}}
 nlohmann::json StatsToJson(const StatsSnapshot& stats);
 
@@ -46,6 +49,7 @@ class Stats {
   void CountRequest(ApiOperation operation);
   void CountUnauthorized();
   void CountAction(Action action);
+  void CountReceiveOnAccepted();
   void CountFault(const std::string& kind);
   StatsSnapshot Snapshot() const;
   void Reset();

@@ -57,7 +57,8 @@ absl::StatusOr<Connection> FromJson(const json& j) {
   return c;
 }
 
-absl::StatusOr<std::vector<Connection>> ConnectionsFrom(const json& body) {
+absl::StatusOr<std::vector<Connection>> ConnectionsFrom(const json& body,
+                                                        const std::string& request_id) {
   std::vector<Connection> out;
   auto it = body.find("connections");
   if (it == body.end() || !it->is_array()) {
@@ -66,6 +67,7 @@ absl::StatusOr<std::vector<Connection>> ConnectionsFrom(const json& body) {
   for (const json& j : *it) {
     absl::StatusOr<Connection> c = FromJson(j);
     if (!c.ok()) return c.status();
+    c->request_id = request_id;
     out.push_back(*std::move(c));
   }
   return out;
@@ -77,6 +79,13 @@ absl::StatusOr<Connection> ParseConnection(absl::string_view json_text) {
   json j = json::parse(json_text, nullptr, false);
   if (j.is_discarded()) return absl::InvalidArgumentError("invalid JSON");
   return FromJson(j);
+}
+
+// No answer at all, or a server error that may have come after the work was
+// done: the call may have taken effect.
+bool OutcomeUnknown(const absl::Status& status) {
+  int http = ApiHttpStatus(status);
+  return http == 0 || http >= 500;
 }
 
 bool IsRetryable(const absl::Status& status) {
@@ -110,7 +119,8 @@ std::string VpcepClient::ServiceUrl(absl::string_view service_id) const {
 }
 
 absl::StatusOr<HttpResponse> VpcepClient::Call(absl::string_view operation, HttpRequest request,
-                                               bool retry_safe, absl::Time deadline) const {
+                                               bool retry_safe, absl::Time deadline,
+                                               const LandedCheck& landed) const {
   request.timeout = options_.request_timeout;
   // Reads may be abandoned at once on a stop; a POST is left to finish (it is
   // bounded by the request timeout) so its outcome is known, not guessed.
@@ -138,6 +148,16 @@ absl::StatusOr<HttpResponse> VpcepClient::Call(absl::string_view operation, Http
       failure = ApiErrorStatus(operation, ParseApiError(*resp));
     }
     if (!retry_safe || !IsRetryable(failure) || attempt >= options_.max_retries) return failure;
+    // Sending again what already took effect is at best wasted and at worst
+    // refused (accepting an accepted connection is an error), so ask first.
+    if (landed && OutcomeUnknown(failure) && landed()) {
+      core::LogInfo("API call took effect although its answer was lost; not sending it again",
+                    {{"operation", std::string(operation)},
+                     {"error", std::string(failure.message())}});
+      HttpResponse confirmed{200, {}, ""};
+      if (resp.ok()) confirmed.headers = resp->headers;  // keeps the request id
+      return confirmed;
+    }
     // Full jitter spreads the retries of ten parallel operations apart.
     absl::Duration sleep = absl::Milliseconds(std::uniform_int_distribution<int64_t>(
         absl::ToInt64Milliseconds(backoff) / 2, absl::ToInt64Milliseconds(backoff))(rng));
@@ -174,7 +194,8 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
     if (!resp.ok()) return resp.status();
     json body = json::parse(resp->body, nullptr, false);
     if (!body.is_object()) return absl::InternalError("list connections: response is not JSON");
-    absl::StatusOr<std::vector<Connection>> page = ConnectionsFrom(body);
+    absl::StatusOr<std::vector<Connection>> page =
+        ConnectionsFrom(body, resp->Header("x-request-id"));
     if (!page.ok()) return page.status();
     int64_t total = body.value("total_count", static_cast<int64_t>(-1));
     size_t got = page->size();
@@ -192,20 +213,22 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
 absl::StatusOr<std::vector<Connection>> VpcepClient::Act(absl::string_view service_id,
                                                          absl::string_view action,
                                                          absl::string_view endpoint_id,
-                                                         absl::Time deadline) const {
+                                                         absl::Time deadline,
+                                                         const LandedCheck& landed) const {
   json body = {{"action", action}, {"endpoints", json::array({endpoint_id})}};
   HttpRequest req{"POST", absl::StrCat(ServiceUrl(service_id), "/connections/action"), {},
                   body.dump()};
   // Accepting or rejecting twice has the same effect as once, so a retry is safe;
   // callers still confirm the outcome with the list call.
   absl::StatusOr<HttpResponse> resp =
-      Call(absl::StrCat(action, " endpoint ", endpoint_id), std::move(req), true, deadline);
+      Call(absl::StrCat(action, " endpoint ", endpoint_id), std::move(req), true, deadline,
+           landed);
   // Whatever the answer, the service may have changed.
   coalescer_.Invalidate(std::string(service_id));
   if (!resp.ok()) return resp.status();
   json parsed = json::parse(resp->body, nullptr, false);
   if (!parsed.is_object()) return std::vector<Connection>{};
-  return ConnectionsFrom(parsed);
+  return ConnectionsFrom(parsed, resp->Header("x-request-id"));
 }
 
 absl::StatusOr<std::vector<Connection>> VpcepClient::ListAllShared(
@@ -243,7 +266,7 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::UpdateDescription(
   if (!resp.ok()) return resp.status();
   json parsed = json::parse(resp->body, nullptr, false);
   if (!parsed.is_object()) return std::vector<Connection>{};
-  return ConnectionsFrom(parsed);
+  return ConnectionsFrom(parsed, resp->Header("x-request-id"));
 }
 
 }  // namespace vpcep::cloud

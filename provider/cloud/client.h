@@ -6,6 +6,7 @@
 #define VPCEP_PROVIDER_CLOUD_CLIENT_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include "absl/strings/string_view.h"
@@ -34,6 +35,9 @@ struct Connection {
   std::string updated_at;
   std::string description;
   std::vector<ConnectionError> errors;  // set when status is "failed"
+  // X-Request-Id of the response this connection was read from ("" if none),
+  // so diagnostics can name the call that reported it.
+  std::string request_id;
 };
 
 struct Service {
@@ -83,11 +87,19 @@ class VpcepClient {
   absl::StatusOr<std::vector<Connection>> ListConnections(
       absl::string_view service_id, const ListFilter& filter,
       absl::Time deadline = absl::InfiniteFuture()) const;
+  // Answers whether an action whose answer was lost (no response, or a 5xx
+  // that may have been sent after the action took effect) landed after all.
+  using LandedCheck = std::function<bool()>;
+
   // action: "receive" or "reject"; one endpoint per call, as the API requires.
+  // `landed`, when set, is asked after such a failure before the action is
+  // sent again: when it answers true the action is not repeated and Act
+  // returns an empty list (callers confirm outcomes with the list call).
   absl::StatusOr<std::vector<Connection>> Act(absl::string_view service_id,
                                               absl::string_view action,
                                               absl::string_view endpoint_id,
-                                              absl::Time deadline = absl::InfiniteFuture()) const;
+                                              absl::Time deadline = absl::InfiniteFuture(),
+                                              const LandedCheck& landed = nullptr) const;
 
   absl::StatusOr<Service> GetService(absl::string_view service_id) const;
 
@@ -100,9 +112,12 @@ class VpcepClient {
 
  private:
   // Sends with retries; returns the 2xx response or an ApiErrorStatus.
+  // `landed` as for Act: a lost answer that it confirms ends the call with an
+  // empty 200 response instead of a resend.
   absl::StatusOr<HttpResponse> Call(absl::string_view operation, HttpRequest request,
                                     bool retry_safe,
-                                    absl::Time deadline = absl::InfiniteFuture()) const;
+                                    absl::Time deadline = absl::InfiniteFuture(),
+                                    const LandedCheck& landed = nullptr) const;
   std::string ServiceUrl(absl::string_view service_id) const;
 
   ClientOptions options_;

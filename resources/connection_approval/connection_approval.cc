@@ -90,12 +90,24 @@ void ValidateId(const Value& v, const char* attr, Diagnostics& diags) {
   }
 }
 
-std::string ErrorDetails(const cloud::Connection& c) {
+// The API's error entries of a failed connection, and the request ids that
+// support needs to trace it: the accept (when this apply sent one) and the
+// listing that reported the failure.
+std::string ErrorDetails(const cloud::Connection& c, absl::string_view receive_request_id = "") {
   std::vector<std::string> parts;
   for (const cloud::ConnectionError& e : c.errors) {
     parts.push_back(absl::StrCat(e.code, ": ", e.message));
   }
-  return parts.empty() ? "no error details reported" : absl::StrJoin(parts, "; ");
+  std::string text = parts.empty() ? "no error details reported" : absl::StrJoin(parts, "; ");
+  std::vector<std::string> ids;
+  if (!receive_request_id.empty()) {
+    ids.push_back(absl::StrCat("receive request id ", receive_request_id));
+  }
+  if (!c.request_id.empty()) {
+    ids.push_back(absl::StrCat("reported failed by request id ", c.request_id));
+  }
+  if (!ids.empty()) absl::StrAppend(&text, " (", absl::StrJoin(ids, ", "), ")");
+  return text;
 }
 
 // Polls the list call until the connection reaches `target`, disappears (only
@@ -104,7 +116,8 @@ std::string ErrorDetails(const cloud::Connection& c) {
 absl::StatusOr<std::optional<cloud::Connection>> WaitForStatus(
     const cloud::VpcepClient& client, const core::StopSignal& stop, const std::string& service_id,
     const std::string& endpoint_id, absl::string_view target, bool gone_ok,
-    absl::Time deadline, absl::Duration timeout, std::optional<cloud::Connection>& last) {
+    absl::Time deadline, absl::Duration timeout, std::optional<cloud::Connection>& last,
+    absl::string_view action_request_id = "") {
   // Gentle growth: most transitions take about a second, so polls at 0.25 s,
   // 0.63 s and 1.19 s catch them soon after, while concurrent waits on one
   // service share each listing (ListAllShared) to spare the rate limit.
@@ -122,7 +135,8 @@ absl::StatusOr<std::optional<cloud::Connection>> WaitForStatus(
     if (last->status == target) return last;
     if (last->status == "failed") {
       return absl::FailedPreconditionError(absl::StrCat(
-          "connection of endpoint ", endpoint_id, " failed: ", ErrorDetails(*last)));
+          "connection of endpoint ", endpoint_id, " failed: ",
+          ErrorDetails(*last, action_request_id)));
     }
     absl::Duration left = deadline - absl::Now();
     if (left <= absl::ZeroDuration()) {
@@ -334,6 +348,7 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
                         {PathStep::Attr("endpoint_id")});
     return;
   }
+  std::string receive_request_id;
   if ((*current)->status == "accepted") {
     // Adopted without a POST. Say so when the service accepts everything by itself.
     absl::StatusOr<cloud::Service> service = client.GetService(service_id);
@@ -346,11 +361,21 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
           {PathStep::Attr("service_id")});
     }
   } else {
+    // A receive that landed leaves the connection `creating` at once (then
+    // `accepted` or `failed`), which the list shows.
+    auto landed = [&] {
+      absl::StatusOr<std::optional<cloud::Connection>> now =
+          FindConnection(client, service_id, endpoint_id);
+      if (!now.ok() || !now->has_value()) return false;
+      const std::string& status = (*now)->status;
+      return status == "creating" || status == "accepted" || status == "failed";
+    };
     absl::StatusOr<std::vector<cloud::Connection>> acted =
-        client.Act(service_id, "receive", endpoint_id, deadline);
+        client.Act(service_id, "receive", endpoint_id, deadline, landed);
+    if (acted.ok() && !acted->empty()) receive_request_id = acted->front().request_id;
     if (!acted.ok() && cloud::ApiErrorCode(acted.status()) != "EndPoint.2014" &&
         !ActionTookEffect(client, service_id, endpoint_id, acted.status(),
-                          {"creating", "accepted"})) {
+                          {"creating", "accepted", "failed"})) {
       if (cloud::ApiHttpStatus(acted.status()) == 0) {
         // No answer: the receive may have taken effect, so keep tracking it.
         resp.new_state = ConnectionState(planned, service_id, **current);
@@ -362,7 +387,7 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
   std::optional<cloud::Connection> last = *current;
   absl::StatusOr<std::optional<cloud::Connection>> done =
       WaitForStatus(client, stop, service_id, endpoint_id, "accepted", false, deadline, timeout,
-                    last);
+                    last, receive_request_id);
   if (!done.ok()) {
     // The receive went out: keep the approval in state with the last status
     // seen (Terraform marks it tainted), so an acceptance completing later is

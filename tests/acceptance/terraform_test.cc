@@ -4,12 +4,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/support/simulator_process.h"
@@ -33,9 +37,7 @@ class TerraformTest : public ::testing::Test {
     if (cli_.empty()) cli_ = FindOnPath("tofu");
     if (cli_.empty()) GTEST_SKIP() << "neither terraform nor tofu is on PATH: acceptance skipped";
 
-    auto sim = SimulatorProcess::Start(VPCEP_SIM_BINARY, {"--transition-delay", "200ms"});
-    ASSERT_TRUE(sim.ok()) << sim.status();
-    sim_ = *std::move(sim);
+    ASSERT_NO_FATAL_FAILURE(StartSimulator({"--transition-delay", "200ms"}));
 
     char tmpl[] = "/tmp/vpcep-acceptance-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
@@ -52,6 +54,14 @@ class TerraformTest : public ::testing::Test {
         << "    include = [\"terraform.local/*/*\"]\n  }\n"
         << "  direct {\n    exclude = [\"terraform.local/*/*\"]\n  }\n}\n";
     fs::create_directories(fs::path(dir_) / "work");
+  }
+
+  // Replaces the simulator (a test needing other flags calls it again).
+  void StartSimulator(const std::vector<std::string>& args) {
+    sim_.reset();
+    auto sim = SimulatorProcess::Start(VPCEP_SIM_BINARY, args);
+    ASSERT_TRUE(sim.ok()) << sim.status();
+    sim_ = *std::move(sim);
   }
 
   void TearDown() override {
@@ -78,7 +88,9 @@ class TerraformTest : public ::testing::Test {
     return nlohmann::json::parse(r.out, nullptr, false);
   }
 
-  void WriteConfig(const std::string& service_id, const std::vector<std::string>& endpoints) {
+  // `provider_extra`: more lines for the provider block (e.g. "  max_retries = 10\n").
+  void WriteConfig(const std::string& service_id, const std::vector<std::string>& endpoints,
+                   const std::string& provider_extra = "") {
     std::string list;
     for (const auto& e : endpoints) absl::StrAppend(&list, list.empty() ? "" : ", ", "\"", e, "\"");
     std::ofstream(fs::path(dir_) / "work/main.tf")
@@ -86,7 +98,8 @@ class TerraformTest : public ::testing::Test {
         << "    vpcep = { source = \"terraform.local/vpcep/vpcep\" }\n  }\n}\n\n"
         << "provider \"vpcep\" {\n"
         << "  project_id = \"" << SimulatorProcess::kProjectId << "\"\n"
-        << "  endpoints  = { vpcep = \"" << sim_->base_url() << "\" }\n}\n\n"
+        << "  endpoints  = { vpcep = \"" << sim_->base_url() << "\" }\n"
+        << provider_extra << "}\n\n"
         << "resource \"vpcep_connection_approval\" \"this\" {\n"
         << "  for_each    = toset([" << list << "])\n"
         << "  service_id  = \"" << service_id << "\"\n"
@@ -259,6 +272,213 @@ TEST_F(TerraformTest, ImportIntoEmptyStateMatchesAndDescriptionUpdatesInPlace) {
   EXPECT_EQ((*sim_->GetConnection(*service, *endpoint))["description"], "second");
   EXPECT_EQ(Run({"destroy", "-auto-approve", "-input=false", "-no-color"}).code, 0);
   EXPECT_EQ((*sim_->GetConnection(*service, *endpoint))["status"], "rejected");
+}
+
+// Sum of the injected faults by kind ("after_effect" and "latency" qualify
+// faults already counted under their kind, so they are left out).
+int InjectedFaults(const nlohmann::json& stats) {
+  int injected = 0;
+  for (const auto& [kind, n] : stats["faults"].items()) {
+    if (kind != "latency" && kind != "after_effect") injected += n.get<int>();
+  }
+  return injected;
+}
+
+// The approvals in `terraform show -json` output, by endpoint id.
+std::map<std::string, nlohmann::json> ApprovalsInState(const nlohmann::json& shown) {
+  std::map<std::string, nlohmann::json> out;
+  const nlohmann::json& resources = shown["values"]["root_module"]["resources"];
+  if (!resources.is_array()) return out;
+  for (const nlohmann::json& r : resources) {
+    out[r["values"]["endpoint_id"].get<std::string>()] = r;
+  }
+  return out;
+}
+
+TEST_F(TerraformTest, ThirtyPercentFaultsConverge) {
+  // 30% of API calls fail: server and gateway errors, both kinds of throttling
+  // and dropped connections; half of the failed receives took effect before
+  // their answer was lost. The seed fixes the fault sequence (which call gets
+  // which fault still depends on the order in which parallel calls arrive).
+  ASSERT_NO_FATAL_FAILURE(StartSimulator(
+      {"--transition-delay", "50ms", "--quiet", "--fault-500", "0.08", "--fault-503", "0.05",
+       "--fault-429", "0.05", "--fault-throttle", "0.07", "--fault-drop", "0.05",
+       "--fault-after-effect", "0.5", "--fault-seed", "42"}));
+  constexpr int kApprovals = 50;
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(service.ok()) << service.status();
+  std::vector<std::string> endpoints;
+  for (int i = 0; i < kApprovals; ++i) {
+    auto e = sim_->AddConnection(*service, absl::StrCat("domain-", i % 5));
+    ASSERT_TRUE(e.ok()) << e.status();
+    endpoints.push_back(*e);
+  }
+  // Ten retries per call, as in ReliabilityTest: at a 30% fault rate eleven
+  // failures in a row (0.3^11) do not happen in practice.
+  WriteConfig(*service, endpoints, "  max_retries = 10\n");
+  ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
+
+  absl::Time start = absl::Now();
+  CliResult apply =
+      Run({"apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10"});
+  absl::Duration took = absl::Now() - start;
+  auto stats = sim_->Stats();  // read before clearing: it counts the faults injected
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  ASSERT_TRUE(sim_->ClearFaults().ok());
+  ASSERT_EQ(apply.code, 0) << "one apply must converge despite the faults:\n"
+                           << apply.out << apply.err;
+
+  // The simulator's truth: every connection accepted, each by exactly one
+  // receive, and no receive ever sent for a connection already accepted.
+  std::map<std::string, nlohmann::json> truth;
+  for (const std::string& e : endpoints) {
+    auto c = sim_->GetConnection(*service, e);
+    ASSERT_TRUE(c.ok()) << c.status();
+    EXPECT_EQ((*c)["status"], "accepted") << e;
+    truth[e] = *c;
+  }
+  EXPECT_EQ((*stats)["actions"]["receive_on_accepted"], 0)
+      << "a receive was repeated for an accepted connection: " << stats->dump();
+  EXPECT_EQ((*stats)["actions"]["receive"], kApprovals)
+      << "each connection must be accepted by one receive: " << stats->dump();
+
+  // State equals truth: exactly the 50 approvals, healthy, as the API lists them.
+  std::map<std::string, nlohmann::json> state = ApprovalsInState(ShowJson());
+  ASSERT_EQ(state.size(), endpoints.size());
+  int converged = 0;
+  for (const std::string& e : endpoints) {
+    ASSERT_TRUE(state.count(e)) << e << " missing from state";
+    const nlohmann::json& r = state[e];
+    EXPECT_FALSE(r.value("tainted", false)) << e;
+    const nlohmann::json& v = r["values"];
+    EXPECT_EQ(v["id"], absl::StrCat(*service, "/", e));
+    for (const char* key : {"status", "domain_id", "marker_id", "created_at", "updated_at"}) {
+      EXPECT_EQ(v[key], truth[e][key]) << e << " " << key;
+    }
+    if (v["status"] == "accepted" && truth[e]["status"] == "accepted") ++converged;
+  }
+  EXPECT_EQ(converged, kApprovals);
+
+  CliResult plan = Run({"plan", "-detailed-exitcode", "-input=false", "-no-color"});
+  EXPECT_EQ(plan.code, 0) << "the plan after a converged apply must be empty:\n"
+                          << plan.out << plan.err;
+
+  int injected = InjectedFaults(*stats);
+  EXPECT_GT(injected, 0);
+  std::printf(
+      "terraform apply, 30%% faults: %d faults injected (%s) over %d API calls, %d/%d "
+      "approvals converged, %d receives, %d on accepted connections, apply took %s\n",
+      injected, (*stats)["faults"].dump().c_str(),
+      (*stats)["requests"]["list"].get<int>() + (*stats)["requests"]["action"].get<int>() +
+          (*stats)["requests"]["service"].get<int>(),
+      converged, kApprovals, (*stats)["actions"]["receive"].get<int>(),
+      (*stats)["actions"]["receive_on_accepted"].get<int>(),
+      absl::FormatDuration(took).c_str());
+}
+
+TEST_F(TerraformTest, PermanentFailuresAreReportedAndStateIsExact) {
+  ASSERT_NO_FATAL_FAILURE(StartSimulator({"--transition-delay", "50ms"}));
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(service.ok()) << service.status();
+  std::vector<std::string> endpoints;
+  std::map<std::string, std::string> doomed;  // endpoint -> the error code it fails with
+  for (int i = 0; i < 10; ++i) {
+    auto e = sim_->AddConnection(*service, absl::StrCat("domain-", i));
+    ASSERT_TRUE(e.ok()) << e.status();
+    endpoints.push_back(*e);
+    if (i % 3 == 1) {  // 1, 4, 7
+      std::string code = absl::StrCat("EndPoint.900", i);
+      ASSERT_TRUE(sim_->FailOnReceive(*service, *e,
+                                      {{{"error_code", code},
+                                        {"error_message", "simulated permanent failure"}}})
+                      .ok());
+      doomed[*e] = code;
+    }
+  }
+  ASSERT_EQ(doomed.size(), 3u);
+  WriteConfig(*service, endpoints);
+  ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
+
+  absl::Time start = absl::Now();
+  CliResult apply = Run({"apply", "-auto-approve", "-input=false", "-json"});
+  absl::Duration took = absl::Now() - start;
+  ASSERT_NE(apply.code, 0) << "three approvals failed, so must the apply:\n" << apply.out;
+
+  // Machine-readable diagnostics: one error per failed endpoint, none else.
+  std::map<std::string, nlohmann::json> errors;  // endpoint -> diagnostic
+  for (absl::string_view line : absl::StrSplit(apply.out, '\n', absl::SkipEmpty())) {
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object() || j.value("type", "") != "diagnostic") continue;
+    const nlohmann::json& d = j["diagnostic"];
+    if (d.value("severity", "") != "error") continue;
+    std::string text = absl::StrCat(d.value("summary", ""), "\n", d.value("detail", ""));
+    std::string named;
+    for (const std::string& e : endpoints) {
+      if (text.find(e) != std::string::npos) named = e;
+    }
+    ASSERT_FALSE(named.empty()) << "an error naming no endpoint: " << d.dump();
+    EXPECT_TRUE(doomed.count(named)) << "error for an endpoint that did not fail: " << d.dump();
+    EXPECT_FALSE(errors.count(named)) << "two errors for " << named;
+    errors[named] = d;
+  }
+  ASSERT_EQ(errors.size(), doomed.size()) << apply.out;
+  const std::string log = sim_->Log();
+  for (const auto& [endpoint, code] : doomed) {
+    const nlohmann::json& d = errors[endpoint];
+    if (d.contains("address")) {
+      EXPECT_EQ(d["address"], absl::StrCat("vpcep_connection_approval.this[\"", endpoint, "\"]"));
+    }
+    const std::string detail = d.value("detail", "");
+    EXPECT_NE(detail.find(absl::StrCat("endpoint ", endpoint, " failed")), std::string::npos)
+        << detail;
+    EXPECT_NE(detail.find(absl::StrCat(code, ": simulated permanent failure")), std::string::npos)
+        << detail;
+    // The request id of the receive, which the simulator logged as a
+    // successful action call.
+    const std::string marker = "receive request id ";
+    size_t at = detail.find(marker);
+    ASSERT_NE(at, std::string::npos) << detail;
+    std::string request_id = detail.substr(at + marker.size(), 32);
+    EXPECT_EQ(request_id.find_first_not_of("0123456789abcdef"), std::string::npos) << detail;
+    EXPECT_NE(log.find(absl::StrCat("/connections/action 200 request_id=", request_id)),
+              std::string::npos)
+        << request_id << " is not a receive the simulator answered";
+    EXPECT_NE(detail.find("reported failed by request id "), std::string::npos) << detail;
+  }
+
+  // State holds the seven accepted approvals as healthy instances and, as
+  // documented, the three failed ones as tainted with status `failed`.
+  std::map<std::string, nlohmann::json> state = ApprovalsInState(ShowJson());
+  ASSERT_EQ(state.size(), endpoints.size());
+  int accepted = 0;
+  for (const std::string& e : endpoints) {
+    auto truth = sim_->GetConnection(*service, e);
+    ASSERT_TRUE(truth.ok()) << truth.status();
+    const nlohmann::json& r = state[e];
+    bool failed = doomed.count(e) > 0;
+    EXPECT_EQ(r.value("tainted", false), failed) << e;
+    EXPECT_EQ(r["values"]["status"], failed ? "failed" : "accepted") << e;
+    EXPECT_EQ(r["values"]["status"], (*truth)["status"]) << e << " state differs from the API";
+    if (!failed && (*truth)["status"] == "accepted") ++accepted;
+  }
+  EXPECT_EQ(accepted, 7);
+
+  // The next plan leaves the accepted ones alone and acts only on the failed.
+  CliResult plan = Run({"plan", "-input=false", "-no-color", "-out=after.tfplan"});
+  ASSERT_EQ(plan.code, 0) << plan.out << plan.err;
+  nlohmann::json p = ShowJson({"after.tfplan"});
+  std::set<std::string> changed;
+  for (const nlohmann::json& rc : p["resource_changes"]) {
+    if (rc["change"]["actions"] != nlohmann::json::array({"no-op"})) {
+      changed.insert(rc["index"].get<std::string>());
+    }
+  }
+  std::set<std::string> failed_ids;
+  for (const auto& [e, code] : doomed) failed_ids.insert(e);
+  EXPECT_EQ(changed, failed_ids);
+  std::printf("terraform apply, 3 of 10 endpoints failing: exit %d, %zu errors naming endpoint, "
+              "code and request id, %d accepted in state, apply took %s\n",
+              apply.code, errors.size(), accepted, absl::FormatDuration(took).c_str());
 }
 
 }  // namespace

@@ -461,11 +461,14 @@ TEST_F(ApiTest, StatsCountRequestsAndActions) {
   EXPECT_EQ(stats.body["requests"]["description"], 1);
   EXPECT_EQ(stats.body["actions"]["receive"], 1);
   EXPECT_EQ(stats.body["actions"]["reject"], 1);
+  // ep-b was accepted when its receive came: the repeat is counted apart.
+  EXPECT_EQ(stats.body["actions"]["receive_on_accepted"], 1);
 
   EXPECT_EQ(Post("/admin/stats/reset", json::object()).status, 200);
   stats = Get("/admin/stats");
   EXPECT_EQ(stats.body["requests"]["list"], 0);
   EXPECT_EQ(stats.body["actions"]["receive"], 0);
+  EXPECT_EQ(stats.body["actions"]["receive_on_accepted"], 0);
 }
 
 // ---- Seed file and deterministic time

@@ -105,11 +105,14 @@ absl::StatusOr<nlohmann::json> SimulatorProcess::GetConnection(const std::string
 }
 
 absl::Status SimulatorProcess::FailOnReceive(const std::string& service_id,
-                                             const std::string& endpoint_id) {
+                                             const std::string& endpoint_id,
+                                             const nlohmann::json& errors) {
+  nlohmann::json body = nlohmann::json::object();
+  if (!errors.is_null()) body["error"] = errors;
   return Request("POST",
                  absl::StrCat("/admin/services/", service_id, "/connections/", endpoint_id,
                               "/fail-on-receive"),
-                 nlohmann::json::object(), 200)
+                 body, 200)
       .status();
 }
 

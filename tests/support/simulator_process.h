@@ -42,10 +42,14 @@ class SimulatorProcess {
   absl::StatusOr<nlohmann::json> GetConnection(const std::string& service_id,
                                                const std::string& endpoint_id);
   absl::StatusOr<nlohmann::json> Stats();
-  // The next receive of this connection makes it `failed` with an error.
-  absl::Status FailOnReceive(const std::string& service_id, const std::string& endpoint_id);
+  // The next receive of this connection makes it `failed` with `errors`
+  // ([{"error_code", "error_message"}]; the simulator's default when null).
+  absl::Status FailOnReceive(const std::string& service_id, const std::string& endpoint_id,
+                             const nlohmann::json& errors = nullptr);
   // Turns every injected fault off (so a test can read the truth).
   absl::Status ClearFaults();
+  // The simulator's request log so far (one line per request, with its id).
+  std::string Log() const { return process_->Stderr(); }
 
  private:
   absl::StatusOr<nlohmann::json> Request(const std::string& method, const std::string& path,

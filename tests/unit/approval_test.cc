@@ -51,6 +51,31 @@ class RevertingApi : public LossyApi {
   }
 };
 
+// Accepts the receive (answer request id "rcv-1"), then lists the connection
+// as failed with an API error (listing request id "lst-2").
+class FailingApi : public cloud::HttpTransport {
+ public:
+  absl::StatusOr<cloud::HttpResponse> Send(const cloud::HttpRequest& req) override {
+    absl::MutexLock lock(&mu);
+    nlohmann::json c = {{"id", "ep-1"}, {"status", "pendingAcceptance"}, {"domain_id", "d"},
+                        {"marker_id", 7}, {"created_at", "t0"}, {"updated_at", "t1"}};
+    if (req.method == "POST") {
+      received = true;
+      c["status"] = "creating";
+      return cloud::HttpResponse{200, {{"x-request-id", "rcv-1"}},
+                                 nlohmann::json{{"connections", {c}}}.dump()};
+    }
+    if (received) {
+      c["status"] = "failed";
+      c["error"] = {{{"error_code", "EndPoint.9001"}, {"error_message", "no capacity"}}};
+    }
+    return cloud::HttpResponse{200, {{"x-request-id", "lst-2"}},
+                               nlohmann::json{{"connections", {c}}, {"total_count", 1}}.dump()};
+  }
+  absl::Mutex mu;
+  bool received = false;
+};
+
 class ApprovalTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -61,11 +86,11 @@ class ApprovalTest : public ::testing::Test {
   Type ApprovalType() {
     return core::ImpliedType(dispatcher_.GetSchemas().resources.at(kType)->block);
   }
-  Value provider_config() {
+  Value provider_config(int max_retries = 0) {
     return Value::ObjectOf(ProviderType(),
                            {{"project_id", Value::String("p")},
                             {"auth_token", Value::String("t")},
-                            {"max_retries", Value::Int(0)},
+                            {"max_retries", Value::Int(max_retries)},
                             {"endpoints", Value::Map(Type::String(),
                                                      {{"vpcep", Value::String("http://api")}})}});
   }
@@ -120,6 +145,57 @@ TEST_F(ApprovalTest, FailureThatDidNotLandIsReportedWithCodeAndRequestId) {
   absl::StatusOr<Value> state = core::DecodeMsgpack(r.msgpack, t);
   ASSERT_TRUE(state.ok());
   EXPECT_TRUE(state->is_null()) << "nothing landed, so nothing is tracked";
+}
+
+TEST_F(ApprovalTest, LostReceiveAnswerIsCheckedWithTheListBeforeAnyResend) {
+  // Retries allowed: the client asks the list before repeating the receive.
+  auto api = std::make_shared<LossyApi>();
+  VpcepProvider provider(api);
+  core::Dispatcher d(provider);
+  ASSERT_FALSE(d.Configure("1.11.4", Wire(provider_config(3), ProviderType())).HasError());
+  Type t = ApprovalType();
+  Value planned = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
+                                      {"endpoint_id", Value::String("ep-1")}});
+  core::EncodedResult r = d.ApplyResourceChange(kType, {}, Wire(planned, t), Wire(planned, t), "");
+  ASSERT_FALSE(r.diags.HasError()) << r.diags.items()[0].detail;
+  absl::StatusOr<Value> state = core::DecodeMsgpack(r.msgpack, t);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->Attr("status").AsString(), "accepted");
+  EXPECT_EQ(api->posts, 1) << "an accepted connection must not be accepted again";
+}
+
+TEST_F(ApprovalTest, ReceiveThatDidNotLandIsSentAgain) {
+  auto api = std::make_shared<RevertingApi>();
+  VpcepProvider provider(api);
+  core::Dispatcher d(provider);
+  ASSERT_FALSE(d.Configure("1.11.4", Wire(provider_config(2), ProviderType())).HasError());
+  Type t = ApprovalType();
+  Value planned = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
+                                      {"endpoint_id", Value::String("ep-1")}});
+  core::EncodedResult r = d.ApplyResourceChange(kType, {}, Wire(planned, t), Wire(planned, t), "");
+  ASSERT_TRUE(r.diags.HasError());
+  EXPECT_EQ(api->posts, 3) << "the list showed each attempt had not landed";
+  EXPECT_THAT(r.diags.items()[0].detail, ::testing::HasSubstr("request id r1"));
+}
+
+TEST_F(ApprovalTest, FailedConnectionNamesEndpointCodeAndRequestIds) {
+  auto api = std::make_shared<FailingApi>();
+  VpcepProvider provider(api);
+  core::Dispatcher d(provider);
+  ASSERT_FALSE(d.Configure("1.11.4", Wire(provider_config(), ProviderType())).HasError());
+  Type t = ApprovalType();
+  Value planned = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
+                                      {"endpoint_id", Value::String("ep-1")}});
+  core::EncodedResult r = d.ApplyResourceChange(kType, {}, Wire(planned, t), Wire(planned, t), "");
+  ASSERT_TRUE(r.diags.HasError());
+  const std::string& detail = r.diags.items()[0].detail;
+  EXPECT_THAT(r.diags.items()[0].summary, ::testing::HasSubstr("svc/ep-1"));
+  EXPECT_THAT(detail, ::testing::HasSubstr("endpoint ep-1 failed: EndPoint.9001: no capacity"));
+  EXPECT_THAT(detail, ::testing::HasSubstr("receive request id rcv-1"));
+  EXPECT_THAT(detail, ::testing::HasSubstr("reported failed by request id lst-2"));
+  absl::StatusOr<Value> state = core::DecodeMsgpack(r.msgpack, t);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->Attr("status").AsString(), "failed") << "tracked, so Terraform taints it";
 }
 
 }  // namespace
