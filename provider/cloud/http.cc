@@ -47,13 +47,13 @@ CurlTransport::CurlTransport(CurlOptions options) : options_(options) {
 }
 
 CurlTransport::~CurlTransport() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   for (void* h : idle_) curl_easy_cleanup(static_cast<CURL*>(h));
 }
 
 void* CurlTransport::Acquire() {
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (!idle_.empty()) {
       void* h = idle_.back();
       idle_.pop_back();
@@ -64,7 +64,7 @@ void* CurlTransport::Acquire() {
 }
 
 void CurlTransport::Release(void* handle) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   idle_.push_back(handle);
 }
 

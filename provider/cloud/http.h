@@ -5,13 +5,12 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "provider/core/stop.h"
 
@@ -60,8 +59,8 @@ class CurlTransport : public HttpTransport {
   void Release(void* handle);
 
   CurlOptions options_;
-  absl::Mutex mu_;
-  std::vector<void*> idle_ ABSL_GUARDED_BY(mu_);
+  std::mutex mu_;  // guards idle_
+  std::vector<void*> idle_;
 };
 
 }  // namespace vpcep::cloud

@@ -1,11 +1,15 @@
 // StopSignal: the provider-wide interrupt raised by StopProvider (Ctrl-C in
 // Terraform) or by shutdown. Every wait and backoff sleeps through it so that
 // in-flight operations end within moments of a stop. Thread-safe.
+//
+// Synchronisation uses the standard library rather than absl::Mutex so that
+// ThreadSanitizer sees it (Debian's Abseil is not TSan-instrumented).
 #ifndef VPCEP_PROVIDER_CORE_STOP_H_
 #define VPCEP_PROVIDER_CORE_STOP_H_
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include <condition_variable>
+#include <mutex>
+
 #include "absl/time/time.h"
 
 namespace vpcep::core {
@@ -19,8 +23,9 @@ class StopSignal {
   bool SleepFor(absl::Duration d) const;
 
  private:
-  mutable absl::Mutex mu_;
-  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+  mutable std::mutex mu_;  // guards stopped_
+  mutable std::condition_variable stopped_changed_;  // notified when stopped_ becomes true
+  bool stopped_ = false;
 };
 
 }  // namespace vpcep::core
