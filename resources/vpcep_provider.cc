@@ -158,7 +158,7 @@ void VpcepProvider::Configure(const Value& config, absl::string_view terraform_v
   if (diags.HasError()) return;
   if (!config.is_wholly_known()) {
     // Values computed by other resources: usable once Terraform applies them.
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     client_.reset();
     unconfigured_reason_ = "the provider configuration depends on values not known until apply";
     return;
@@ -249,12 +249,12 @@ void VpcepProvider::Configure(const Value& config, absl::string_view terraform_v
                 {{"endpoint", options.endpoint},
                  {"auth", ak.empty() ? "token" : "aksk"},
                  {"terraform_version", std::string(terraform_version)}});
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   client_ = std::move(client);
 }
 
 absl::StatusOr<std::shared_ptr<const cloud::VpcepClient>> VpcepProvider::Client() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (!client_) return absl::FailedPreconditionError(unconfigured_reason_);
   return client_;
 }

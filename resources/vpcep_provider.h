@@ -4,12 +4,11 @@
 #define VPCEP_RESOURCES_VPCEP_PROVIDER_H_
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "provider/cloud/client.h"
 #include "provider/core/provider.h"
 
@@ -37,9 +36,9 @@ class VpcepProvider : public core::Provider {
   std::vector<std::unique_ptr<core::Resource>> resources_;
   std::vector<std::unique_ptr<core::DataSource>> data_sources_;
 
-  mutable absl::Mutex mu_;
-  std::shared_ptr<const cloud::VpcepClient> client_ ABSL_GUARDED_BY(mu_);
-  std::string unconfigured_reason_ ABSL_GUARDED_BY(mu_);
+  mutable std::mutex mu_;  // guards client_ and unconfigured_reason_
+  std::shared_ptr<const cloud::VpcepClient> client_;
+  std::string unconfigured_reason_;
 };
 
 // Default API endpoint of a region (myhuaweicloud.eu for eu-west-101).

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -227,23 +228,26 @@ absl::StatusOr<int> ApiServer::Bind(const std::string& host, int port) {
 
 void ApiServer::Serve() {
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (stop_requested_) return;
     serving_ = true;
   }
   server_.listen_after_bind();
-  absl::MutexLock lock(&mu_);
-  serving_ = false;
-  serving_changed_.SignalAll();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    serving_ = false;
+  }
+  serving_changed_.notify_all();
 }
 
 void ApiServer::Stop() {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   stop_requested_ = true;
   // httplib's stop() does nothing until its accept loop has started, so wait
-  // for that (or for Serve() to have returned) first.
+  // for that (or for Serve() to have returned) first. httplib does not signal
+  // the start of its loop, hence the 1 ms re-checks.
   while (serving_ && !server_.is_running()) {
-    serving_changed_.WaitWithTimeout(&mu_, absl::Milliseconds(1));
+    serving_changed_.wait_for(lock, std::chrono::milliseconds(1));
   }
   if (serving_) server_.stop();
 }

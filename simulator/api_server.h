@@ -17,14 +17,14 @@
 #ifndef VPCEP_SIMULATOR_API_SERVER_H_
 #define VPCEP_SIMULATOR_API_SERVER_H_
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
@@ -110,10 +110,10 @@ class ApiServer {
   absl::StatusOr<Reply> HandleGetFaults(const Call& call);
   absl::StatusOr<Reply> HandleSetFaults(const Call& call);
 
-  absl::Mutex mu_;
-  bool stop_requested_ ABSL_GUARDED_BY(mu_) = false;
-  bool serving_ ABSL_GUARDED_BY(mu_) = false;
-  absl::CondVar serving_changed_;
+  std::mutex mu_;  // guards stop_requested_ and serving_
+  bool stop_requested_ = false;
+  bool serving_ = false;
+  std::condition_variable serving_changed_;  // notified when serving_ becomes false
 
   const Options options_;
   const std::shared_ptr<FaultInjector> faults_;

@@ -187,12 +187,12 @@ FaultInjector::FaultInjector(FaultConfig config, std::optional<uint64_t> seed)
 }
 
 FaultConfig FaultInjector::config() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return config_;
 }
 
 void FaultInjector::Set(const FaultConfig& config, std::optional<uint64_t> seed) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   config_ = config;
   if (seed.has_value()) {
     rng_.seed(*seed);
@@ -201,7 +201,7 @@ void FaultInjector::Set(const FaultConfig& config, std::optional<uint64_t> seed)
 }
 
 FaultDecision FaultInjector::Decide(ApiOperation operation) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   FaultDecision decision;
   if (!config_.AppliesTo(operation)) return decision;
   std::uniform_real_distribution<double> uniform(0.0, 1.0);

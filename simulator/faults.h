@@ -13,14 +13,13 @@
 #define VPCEP_SIMULATOR_FAULTS_H_
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "simulator/stats.h"
@@ -86,10 +85,10 @@ class FaultInjector {
   void Set(const FaultConfig& config, std::optional<uint64_t> seed);
 
  private:
-  mutable absl::Mutex mu_;
-  FaultConfig config_ ABSL_GUARDED_BY(mu_);
-  std::mt19937_64 rng_ ABSL_GUARDED_BY(mu_);
-  std::optional<uint64_t> seed_ ABSL_GUARDED_BY(mu_);
+  mutable std::mutex mu_;  // guards config_, rng_ and seed_
+  FaultConfig config_;
+  std::mt19937_64 rng_;
+  std::optional<uint64_t> seed_;
 };
 
 }  // namespace vpcep::sim

@@ -18,7 +18,7 @@ std::string IdSource::NewUuid() {
   uint64_t high;
   uint64_t low;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     high = engine_();
     low = engine_();
   }
@@ -29,7 +29,7 @@ std::string IdSource::NewUuid() {
 }
 
 std::string IdSource::NewRequestId() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   uint64_t high = engine_();
   uint64_t low = engine_();
   return absl::StrFormat("%016x%016x", high, low);

@@ -8,12 +8,11 @@
 #define VPCEP_SIMULATOR_IDS_H_
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 
 namespace vpcep::sim {
 
@@ -30,8 +29,8 @@ class IdSource {
   std::string NewRequestId();
 
  private:
-  absl::Mutex mu_;
-  std::mt19937_64 engine_ ABSL_GUARDED_BY(mu_);
+  std::mutex mu_;  // guards engine_
+  std::mt19937_64 engine_;
 };
 
 }  // namespace vpcep::sim

@@ -99,7 +99,7 @@ absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Start(Options options) {
 Simulator::~Simulator() { Stop(); }
 
 void Simulator::Stop() {
-  absl::MutexLock lock(&stop_mu_);
+  std::lock_guard<std::mutex> lock(stop_mu_);
   if (stopped_) return;
   stopped_ = true;
   if (server_ != nullptr) server_->Stop();

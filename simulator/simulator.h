@@ -21,14 +21,13 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "simulator/api_server.h"
 #include "simulator/authenticator.h"
@@ -103,8 +102,8 @@ class Simulator {
   int port_ = 0;
   std::string base_url_;
 
-  absl::Mutex stop_mu_;
-  bool stopped_ ABSL_GUARDED_BY(stop_mu_) = false;
+  std::mutex stop_mu_;  // guards stopped_ and serialises Stop()
+  bool stopped_ = false;
 };
 
 // True for "localhost", 127.0.0.0/8 and ::1 (with or without brackets).

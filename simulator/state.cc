@@ -68,12 +68,12 @@ State::State(Options options, std::shared_ptr<IdSource> ids)
       transition_delay_(options.transition_delay) {}
 
 absl::Duration State::transition_delay() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return transition_delay_;
 }
 
 void State::SetTransitionDelay(absl::Duration delay) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   transition_delay_ = delay;
 }
 
@@ -110,7 +110,7 @@ bool State::EndpointExistsLocked(absl::string_view endpoint_id) const {
 }
 
 absl::StatusOr<Service> State::GetService(absl::string_view service_id) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto record = FindLocked(service_id);
   if (!record.ok()) return record.status();
   return (*record)->service;
@@ -118,7 +118,7 @@ absl::StatusOr<Service> State::GetService(absl::string_view service_id) {
 
 absl::StatusOr<ListResult> State::ListConnections(absl::string_view service_id,
                                                   const ListQuery& query) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto record = FindLocked(service_id);
   if (!record.ok()) return record.status();
 
@@ -143,7 +143,7 @@ absl::StatusOr<ListResult> State::ListConnections(absl::string_view service_id,
 
 absl::StatusOr<Connection> State::ApplyAction(absl::string_view service_id,
                                               absl::string_view endpoint_id, Action action) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto record = FindLocked(service_id);
   if (!record.ok()) return record.status();
   if ((*record)->service.status != "available") {
@@ -204,7 +204,7 @@ absl::StatusOr<Connection> State::ApplyAction(absl::string_view service_id,
 
 absl::StatusOr<std::vector<Connection>> State::UpdateDescriptions(
     absl::string_view service_id, const std::vector<DescriptionUpdate>& updates) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto record = FindLocked(service_id);
   if (!record.ok()) return record.status();
   for (const DescriptionUpdate& update : updates) {
@@ -224,7 +224,7 @@ absl::StatusOr<std::vector<Connection>> State::UpdateDescriptions(
 }
 
 absl::StatusOr<Service> State::AddService(const ServiceSpec& spec) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   Service service;
   service.id = spec.id.empty() ? ids_->NewUuid() : spec.id;
   if (services_.contains(service.id)) {
@@ -246,13 +246,13 @@ absl::StatusOr<Service> State::AddService(const ServiceSpec& spec) {
 }
 
 absl::Status State::RemoveService(absl::string_view service_id) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (services_.erase(service_id) == 0) return ServiceNotFound(service_id);
   return absl::OkStatus();
 }
 
 std::vector<Service> State::ListServices() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<Service> result;
   for (const auto& [id, record] : services_) result.push_back(record.service);
   std::sort(result.begin(), result.end(), [](const Service& a, const Service& b) {
@@ -263,7 +263,7 @@ std::vector<Service> State::ListServices() {
 
 absl::StatusOr<Connection> State::AddConnection(absl::string_view service_id,
                                                 const ConnectionSpec& spec) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto record = FindLocked(service_id);
   if (!record.ok()) return record.status();
   if (spec.domain_id.empty()) return InvalidField("domain_id", "is required");
@@ -300,7 +300,7 @@ absl::StatusOr<Connection> State::SetConnectionStatus(absl::string_view service_
                                                       absl::string_view endpoint_id,
                                                       ConnectionStatus status,
                                                       std::vector<ConnectionError> errors) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto record = FindLocked(service_id);
   if (!record.ok()) return record.status();
   auto it = (*record)->connections.find(endpoint_id);
@@ -318,7 +318,7 @@ absl::StatusOr<Connection> State::SetConnectionStatus(absl::string_view service_
 }
 
 absl::Status State::RemoveConnection(absl::string_view service_id, absl::string_view endpoint_id) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto record = FindLocked(service_id);
   if (!record.ok()) return record.status();
   if ((*record)->connections.erase(endpoint_id) == 0) return NotServiceEndpoint(endpoint_id);
@@ -328,7 +328,7 @@ absl::Status State::RemoveConnection(absl::string_view service_id, absl::string_
 absl::StatusOr<Connection> State::SetFailOnReceive(absl::string_view service_id,
                                                    absl::string_view endpoint_id,
                                                    std::vector<ConnectionError> errors) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto record = FindLocked(service_id);
   if (!record.ok()) return record.status();
   auto it = (*record)->connections.find(endpoint_id);
@@ -339,7 +339,7 @@ absl::StatusOr<Connection> State::SetFailOnReceive(absl::string_view service_id,
 
 absl::StatusOr<Connection> State::GetConnection(absl::string_view service_id,
                                                 absl::string_view endpoint_id) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto record = FindLocked(service_id);
   if (!record.ok()) return record.status();
   auto it = (*record)->connections.find(endpoint_id);
@@ -348,7 +348,7 @@ absl::StatusOr<Connection> State::GetConnection(absl::string_view service_id,
 }
 
 absl::StatusOr<std::vector<Connection>> State::AllConnections(absl::string_view service_id) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto record = FindLocked(service_id);
   if (!record.ok()) return record.status();
   std::vector<Connection> result;

@@ -21,16 +21,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "simulator/ids.h"
 #include "simulator/model.h"
@@ -127,22 +126,23 @@ class State {
     absl::flat_hash_map<std::string, Connection> connections;
   };
 
-  absl::Time Now() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The four functions below are called with mu_ held.
+  absl::Time Now() const;
   // Finds a service and applies its due transitions.
-  absl::StatusOr<ServiceRecord*> FindLocked(absl::string_view service_id)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void AdvanceLocked(ServiceRecord& record, absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  bool EndpointExistsLocked(absl::string_view endpoint_id) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<ServiceRecord*> FindLocked(absl::string_view service_id);
+  void AdvanceLocked(ServiceRecord& record, absl::Time now);
+  bool EndpointExistsLocked(absl::string_view endpoint_id) const;
 
   const std::string project_id_;
   const std::function<absl::Time()> clock_;
   const std::shared_ptr<IdSource> ids_;
 
-  mutable absl::Mutex mu_;
-  absl::Duration transition_delay_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, ServiceRecord> services_ ABSL_GUARDED_BY(mu_);
-  uint64_t next_sequence_ ABSL_GUARDED_BY(mu_) = 1;
-  int64_t next_marker_id_ ABSL_GUARDED_BY(mu_) = (int64_t{1} << 32) + 1;
+  // Guards every member below: transition delay, services and counters.
+  mutable std::mutex mu_;
+  absl::Duration transition_delay_;
+  absl::flat_hash_map<std::string, ServiceRecord> services_;
+  uint64_t next_sequence_ = 1;
+  int64_t next_marker_id_ = (int64_t{1} << 32) + 1;
 };
 
 // Checks a connection description: at most 512 characters, no '<' or '>'.

@@ -27,7 +27,7 @@ nlohmann::json StatsToJson(const StatsSnapshot& stats) {
 }
 
 void Stats::CountRequest(ApiOperation operation) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   switch (operation) {
     case ApiOperation::kList:
       ++counts_.list;
@@ -45,12 +45,12 @@ void Stats::CountRequest(ApiOperation operation) {
 }
 
 void Stats::CountUnauthorized() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   ++counts_.unauthorized;
 }
 
 void Stats::CountAction(Action action) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (action == Action::kReceive) {
     ++counts_.receive;
   } else {
@@ -64,17 +64,17 @@ void Stats::CountReceiveOnAccepted() {
 }
 
 void Stats::CountFault(const std::string& kind) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   ++counts_.faults[kind];
 }
 
 StatsSnapshot Stats::Snapshot() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return counts_;
 }
 
 void Stats::Reset() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   counts_ = StatsSnapshot();
 }
 

@@ -6,10 +6,9 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <string>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "nlohmann/json.hpp"
 #include "simulator/model.h"
 
@@ -55,8 +54,8 @@ class Stats {
   void Reset();
 
  private:
-  mutable absl::Mutex mu_;
-  StatsSnapshot counts_ ABSL_GUARDED_BY(mu_);
+  mutable std::mutex mu_;  // guards counts_
+  StatsSnapshot counts_;
 };
 
 }  // namespace vpcep::sim

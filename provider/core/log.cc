@@ -2,9 +2,9 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <mutex>
 
 #include "absl/strings/ascii.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
@@ -13,8 +13,8 @@ namespace vpcep::core {
 namespace {
 
 std::atomic<int> g_level{static_cast<int>(LogLevel::kWarn)};
-absl::Mutex g_sink_mu;
-std::FILE* g_sink ABSL_GUARDED_BY(g_sink_mu) = stderr;
+std::mutex g_sink_mu;  // guards g_sink and serialises writes to it
+std::FILE* g_sink = stderr;
 
 const char* LevelName(LogLevel level) {
   switch (level) {
@@ -56,7 +56,7 @@ bool LogEnabled(LogLevel level) {
 }
 
 void SetLogSink(std::FILE* sink) {
-  absl::MutexLock lock(&g_sink_mu);
+  std::lock_guard<std::mutex> lock(g_sink_mu);
   g_sink = sink;
 }
 
@@ -71,7 +71,7 @@ void Log(LogLevel level, absl::string_view message, const LogFields& fields) {
   for (const auto& [key, value] : fields) line[key] = value;
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   text += '\n';
-  absl::MutexLock lock(&g_sink_mu);
+  std::lock_guard<std::mutex> lock(g_sink_mu);
   std::fwrite(text.data(), 1, text.size(), g_sink);
   std::fflush(g_sink);
 }

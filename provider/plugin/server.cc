@@ -6,15 +6,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/ext/health_check_service_server_builder_option.h"
@@ -40,20 +41,42 @@ std::string Env(const char* name) {
   return v == nullptr ? "" : v;
 }
 
+// A one-way latch: the main thread waits on it; GRPCController.Shutdown and
+// the signal watcher raise it, possibly both at once, so Raise is idempotent.
+class ShutdownRequest {
+ public:
+  void Raise() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      raised_ = true;
+    }
+    raised_changed_.notify_all();
+  }
+  void Wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    raised_changed_.wait(lock, [this] { return raised_; });
+  }
+
+ private:
+  std::mutex mu_;  // guards raised_
+  std::condition_variable raised_changed_;  // notified when raised_ becomes true
+  bool raised_ = false;
+};
+
 // Terraform calls Shutdown when done with the process; the reply goes out
 // first, then the main thread stops the server (stopping it inside the
 // handler would wait for this very call).
 class Controller final : public ::plugin::GRPCController::Service {
  public:
-  explicit Controller(absl::Notification& done) : done_(done) {}
+  explicit Controller(ShutdownRequest& done) : done_(done) {}
   grpc::Status Shutdown(grpc::ServerContext*, const ::plugin::Empty*, ::plugin::Empty*) override {
     core::LogDebug("GRPCController.Shutdown received");
-    if (!done_.HasBeenNotified()) done_.Notify();
+    done_.Raise();
     return grpc::Status::OK;
   }
 
  private:
-  absl::Notification& done_;
+  ShutdownRequest& done_;
 };
 
 // Logs go to stderr directly, so the stdio stream ends at once; a stream that
@@ -150,7 +173,7 @@ int Serve(core::Provider& provider, const ServeOptions& options) {
   core::Dispatcher dispatcher(provider);
   std::unique_ptr<grpc::Service> v5 = protocol::NewProviderServiceV5(dispatcher);
   std::unique_ptr<grpc::Service> v6 = protocol::NewProviderServiceV6(dispatcher);
-  absl::Notification shutdown;
+  ShutdownRequest shutdown;
   Controller controller(shutdown);
   Stdio stdio;
 
@@ -216,9 +239,9 @@ int Serve(core::Provider& provider, const ServeOptions& options) {
   std::thread signal_watcher([&] {
     int sig = 0;
     sigwait(&shutdown_signals, &sig);
-    if (!shutdown.HasBeenNotified()) shutdown.Notify();
+    shutdown.Raise();
   });
-  shutdown.WaitForNotification();
+  shutdown.Wait();
   // Wakes the watcher when the shutdown came from GRPCController instead.
   pthread_kill(signal_watcher.native_handle(), SIGTERM);
   signal_watcher.join();

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -20,7 +21,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -638,11 +638,11 @@ TEST_F(VerifierTest, RejectsOtherTampering) {
 class CapturingTransport : public HttpTransport {
  public:
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override {
-    absl::MutexLock lock(&mu);
+    std::lock_guard<std::mutex> lock(mu);
     requests.push_back(request);
     return HttpResponse{200, {}, R"({"connections":[],"total_count":0})"};
   }
-  absl::Mutex mu;
+  std::mutex mu;  // guards requests
   std::vector<HttpRequest> requests;
 };
 
@@ -669,7 +669,7 @@ std::vector<HttpRequest> ClientRequests(const std::string& endpoint,
                   .Act("4189d3c2-8882-4871-a3c2-d380272eed83", "reject",
                        "705290f3-0d00-41f2-aedc-71f09844e879")
                   .ok());
-  absl::MutexLock lock(&transport->mu);
+  std::lock_guard<std::mutex> lock(transport->mu);
   return transport->requests;
 }
 

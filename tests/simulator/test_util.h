@@ -5,11 +5,11 @@
 #define VPCEP_TESTS_SIMULATOR_TEST_UTIL_H_
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -26,11 +26,11 @@ class FakeClock {
  public:
   explicit FakeClock(absl::Time start = absl::FromUnixSeconds(1700000000)) : now_(start) {}
   absl::Time Now() {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     return now_;
   }
   void Advance(absl::Duration d) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     now_ += d;
   }
   // A std::function for State/Simulator options; `clock` must outlive it.
@@ -39,8 +39,8 @@ class FakeClock {
   }
 
  private:
-  absl::Mutex mu_;
-  absl::Time now_ ABSL_GUARDED_BY(mu_);
+  std::mutex mu_;  // guards now_
+  absl::Time now_;
 };
 
 // Status code and parsed body of one HTTP exchange.

@@ -79,7 +79,7 @@ absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Start(const SubprocessOp
     while (true) {
       ssize_t n = read(err_fd, buf, sizeof(buf));
       if (n <= 0) break;
-      absl::MutexLock lock(&self->mu_);
+      std::lock_guard<std::mutex> lock(self->mu_);
       self->stderr_.append(buf, static_cast<size_t>(n));
     }
     close(err_fd);
@@ -162,7 +162,7 @@ void Subprocess::Signal(int sig) {
 }
 
 std::string Subprocess::Stderr() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return stderr_;
 }
 

@@ -6,14 +6,13 @@
 #include <sys/types.h>
 
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace vpcep::testing {
@@ -46,8 +45,8 @@ class Subprocess {
   std::string stdout_buffer_;
   std::optional<int> exit_code_;
   std::thread stderr_reader_;
-  mutable absl::Mutex mu_;
-  std::string stderr_ ABSL_GUARDED_BY(mu_);
+  mutable std::mutex mu_;  // guards stderr_ (appended by stderr_reader_)
+  std::string stderr_;
 };
 
 // The current process environment as a map (to copy and adjust).

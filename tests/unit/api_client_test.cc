@@ -2,6 +2,7 @@
 #include <atomic>
 #include <cstdio>
 #include <deque>
+#include <mutex>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -24,7 +25,7 @@ class ScriptedTransport : public HttpTransport {
  public:
   absl::StatusOr<HttpResponse> Send(const HttpRequest& req) override {
     if (latency > absl::ZeroDuration()) absl::SleepFor(latency);
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     requests.push_back(req);
     if (!script.empty()) {
       auto next = script.front();
@@ -44,7 +45,7 @@ class ScriptedTransport : public HttpTransport {
     size_t p = url.find(key + "=");
     return p == std::string::npos ? 0 : std::atoi(url.c_str() + p + key.size() + 1);
   }
-  absl::Mutex mu_;
+  std::mutex mu_;  // guards script and requests while Send runs on other threads
   std::deque<absl::StatusOr<HttpResponse>> script;
   std::vector<HttpRequest> requests;
   int total = 0;
@@ -181,7 +182,7 @@ TEST_F(ClientTest, StopInterruptsBackoff) {
     // Stop once the first attempt has been made, i.e. during the backoff.
     while (true) {
       {
-        absl::MutexLock lock(&transport_->mu_);
+        std::lock_guard<std::mutex> lock(transport_->mu_);
         if (!transport_->requests.empty()) break;
       }
       std::this_thread::yield();

@@ -1,5 +1,7 @@
 // vpcep_connection_approval in-process, against a scripted API whose answers
 // can be lost: the outcome of an action is checked with the list call.
+#include <mutex>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -18,7 +20,7 @@ using core::Value;
 class LossyApi : public cloud::HttpTransport {
  public:
   absl::StatusOr<cloud::HttpResponse> Send(const cloud::HttpRequest& req) override {
-    absl::MutexLock lock(&mu);
+    std::lock_guard<std::mutex> lock(mu);
     if (req.method == "POST") {
       ++posts;
       nlohmann::json body = nlohmann::json::parse(req.body);
@@ -34,7 +36,7 @@ class LossyApi : public cloud::HttpTransport {
     return cloud::HttpResponse{
         200, {}, nlohmann::json{{"connections", {c}}, {"total_count", 1}}.dump()};
   }
-  absl::Mutex mu;
+  std::mutex mu;  // guards the fields below: Send may run on several threads
   std::string status = "pendingAcceptance";
   bool lose_answers = true;
   int posts = 0;
@@ -45,7 +47,7 @@ class RevertingApi : public LossyApi {
  public:
   absl::StatusOr<cloud::HttpResponse> Send(const cloud::HttpRequest& req) override {
     absl::StatusOr<cloud::HttpResponse> r = LossyApi::Send(req);
-    absl::MutexLock lock(&mu);
+    std::lock_guard<std::mutex> lock(mu);
     if (req.method == "POST") status = "pendingAcceptance";
     return r;
   }
