@@ -59,7 +59,7 @@ void Stats::CountAction(Action action) {
 }
 
 void Stats::CountReceiveOnAccepted() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   ++counts_.receive_on_accepted;
 }
 

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <utility>
@@ -21,7 +22,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "tests/support/subprocess.h"
 
@@ -235,9 +235,9 @@ NpmPackage Install(const std::string& spec) {
 }  // namespace
 
 const NpmPackage& InstallNpmPackage(const std::string& spec) {
-  ABSL_CONST_INIT static absl::Mutex mu(absl::kConstInit);
+  static std::mutex mu;  // guards installed
   static auto* installed = new std::map<std::string, NpmPackage>();
-  absl::MutexLock lock(&mu);
+  std::lock_guard<std::mutex> lock(mu);
   auto it = installed->find(spec);
   if (it == installed->end()) it = installed->emplace(spec, Install(spec)).first;
   return it->second;

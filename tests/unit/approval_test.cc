@@ -58,7 +58,7 @@ class RevertingApi : public LossyApi {
 class FailingApi : public cloud::HttpTransport {
  public:
   absl::StatusOr<cloud::HttpResponse> Send(const cloud::HttpRequest& req) override {
-    absl::MutexLock lock(&mu);
+    std::lock_guard<std::mutex> lock(mu);
     nlohmann::json c = {{"id", "ep-1"}, {"status", "pendingAcceptance"}, {"domain_id", "d"},
                         {"marker_id", 7}, {"created_at", "t0"}, {"updated_at", "t1"}};
     if (req.method == "POST") {
@@ -74,7 +74,7 @@ class FailingApi : public cloud::HttpTransport {
     return cloud::HttpResponse{200, {{"x-request-id", "lst-2"}},
                                nlohmann::json{{"connections", {c}}, {"total_count", 1}}.dump()};
   }
-  absl::Mutex mu;
+  std::mutex mu;  // guards received
   bool received = false;
 };
 
