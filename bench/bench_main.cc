@@ -95,12 +95,13 @@ std::string Secs(absl::Duration d) { return absl::StrFormat("%.2f s", absl::ToDo
 std::string Ms(absl::Duration d) { return absl::StrFormat("%.1f ms", absl::ToDoubleMilliseconds(d)); }
 
 // VmHWM (peak resident set) of a live process, in KiB; -1 if unreadable.
-long PeakRssKib(pid_t pid) {
+// A "Name:   123 kB" field of /proc/<pid>/status, in KiB (-1 if absent).
+long StatusKib(pid_t pid, const std::string& field) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) {
-      std::istringstream s(line.substr(6));
+    if (line.rfind(field + ":", 0) == 0) {
+      std::istringstream s(line.substr(field.size() + 1));
       long kib = -1;
       s >> kib;
       return kib;
@@ -108,6 +109,8 @@ long PeakRssKib(pid_t pid) {
   }
   return -1;
 }
+
+long PeakRssKib(pid_t pid) { return StatusKib(pid, "VmHWM"); }
 
 Value ProposedNew(const Type& type, const Value& prior, const Value& config) {
   std::map<std::string, Value> attrs;
@@ -406,9 +409,12 @@ class Bench {
           absl::StrFormat("N receive actions = %d; naive per-resource polling >> N", n), "", "-"});
 
     if (n == *std::max_element(o_.counts.begin(), o_.counts.end())) {
-      long kib = PeakRssKib(client->process().pid());
+      const pid_t pid = client->process().pid();
+      long kib = PeakRssKib(pid);
       Emit({absl::StrFormat("provider peak RSS (VmHWM) after apply of %d", n),
-            absl::StrFormat("%.1f MiB", kib / 1024.0),
+            absl::StrFormat("%.1f MiB (now: %.1f MiB mapped files, %.1f MiB anonymous)",
+                            kib / 1024.0, StatusKib(pid, "RssFile") / 1024.0,
+                            StatusKib(pid, "RssAnon") / 1024.0),
             absl::StrFormat("VmHWM of the same process after handshake+Configure: %.1f MiB",
                             idle_kib / 1024.0),
             "<= 20 MiB",

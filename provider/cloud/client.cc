@@ -231,7 +231,7 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::Act(absl::string_view servi
   return ConnectionsFrom(parsed, resp->Header("x-request-id"));
 }
 
-absl::StatusOr<std::vector<Connection>> VpcepClient::ListAllShared(
+ListCoalescer::Listing VpcepClient::ListAllShared(
     const std::string& service_id, absl::Duration max_age) const {
   return coalescer_.List(service_id, max_age);
 }

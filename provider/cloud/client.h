@@ -78,7 +78,7 @@ class VpcepClient {
   // call, or with a positive max_age at most that long before it and after
   // this client's last change to the service; concurrent callers share
   // listings (see ListCoalescer).
-  absl::StatusOr<std::vector<Connection>> ListAllShared(
+  ListCoalescer::Listing ListAllShared(
       const std::string& service_id, absl::Duration max_age = absl::ZeroDuration()) const;
   int64_t shared_list_fetches() const { return coalescer_.fetches(); }
 

@@ -49,7 +49,10 @@ ListCoalescer::Listing ListCoalescer::List(const std::string& service_id,
   mine->started = clock_();
   mine->generation = slot.generation;
   lock.unlock();
-  Listing result = fetch_(service_id);
+  Fetched fetched = fetch_(service_id);
+  Listing result = fetched.ok()
+                       ? Listing(std::make_shared<const std::vector<Connection>>(*std::move(fetched)))
+                       : Listing(fetched.status());
   lock.lock();
   mine->result = std::move(result);
   mine->done = true;

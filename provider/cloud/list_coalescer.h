@@ -30,8 +30,11 @@ struct Connection;
 
 class ListCoalescer {
  public:
-  using Listing = absl::StatusOr<std::vector<Connection>>;
-  using Fetch = std::function<Listing(const std::string& service_id)>;
+  using Fetched = absl::StatusOr<std::vector<Connection>>;
+  // Shared, not copied: ten waiters on a 500-connection service would
+  // otherwise each hold a copy of it.
+  using Listing = absl::StatusOr<std::shared_ptr<const std::vector<Connection>>>;
+  using Fetch = std::function<Fetched(const std::string& service_id)>;
   using Clock = std::function<absl::Time()>;
 
   explicit ListCoalescer(Fetch fetch, Clock clock = &absl::Now)

@@ -210,14 +210,14 @@ absl::StatusOr<std::optional<cloud::Connection>> FindConnection(const cloud::Vpc
                                                                 absl::Duration max_age) {
   // Whole-service listings shared between concurrent reads and waits cost far
   // fewer calls than one filtered call per approval.
-  absl::StatusOr<std::vector<cloud::Connection>> list = client.ListAllShared(service_id, max_age);
+  cloud::ListCoalescer::Listing list = client.ListAllShared(service_id, max_age);
   if (!list.ok()) {
     // The API answers a missing service with HTTP 400 EndPoint.2003.
     if (cloud::ApiErrorCode(list.status()) == "EndPoint.2003") return std::nullopt;
     return list.status();
   }
-  for (cloud::Connection& c : *list) {
-    if (c.id == endpoint_id) return std::optional<cloud::Connection>(std::move(c));
+  for (const cloud::Connection& c : **list) {
+    if (c.id == endpoint_id) return std::optional<cloud::Connection>(c);
   }
   return std::nullopt;
 }

@@ -220,7 +220,7 @@ TEST_F(ClientTest, ConcurrentReadsOfOneServiceShareListCalls) {
   for (int i = 0; i < kReaders; ++i) {
     readers.emplace_back([&] {
       auto list = client_->ListAllShared("svc");
-      if (list.ok() && list->size() == 100u) ++complete;
+      if (list.ok() && (*list)->size() == 100u) ++complete;
     });
   }
   for (auto& t : readers) t.join();
@@ -237,7 +237,7 @@ TEST_F(ClientTest, SequentialReadsNeverReuseAnEarlierListing) {
   transport_->total = 2;
   auto second = client_->ListAllShared("svc");
   ASSERT_TRUE(second.ok());
-  EXPECT_EQ(second->size(), 2u);
+  EXPECT_EQ((*second)->size(), 2u);
   EXPECT_EQ(transport_->requests.size(), 2u);
 }
 

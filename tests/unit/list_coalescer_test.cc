@@ -19,7 +19,7 @@ namespace {
 // held open until the test releases it.
 class FakeFetch {
  public:
-  ListCoalescer::Listing operator()(const std::string&) {
+  ListCoalescer::Fetched operator()(const std::string&) {
     std::unique_lock<std::mutex> lock(mu_);
     int n = ++started_;
     cv_.notify_all();
@@ -63,7 +63,7 @@ class CoalescerTest : public ::testing::Test {
                            [this] { return now_; }};
 
   std::string FirstId(const ListCoalescer::Listing& l) {
-    return l.ok() && !l->empty() ? l->front().id : "error";
+    return l.ok() && !(*l)->empty() ? (*l)->front().id : "error";
   }
   // Spins (without sleeping) until `n` callers wait inside the coalescer.
   void AwaitWaiting(int n) {
