@@ -99,6 +99,18 @@ class ApprovalTest : public ::testing::Test {
   static core::WireValue Wire(const Value& v, const Type& t) {
     return core::WireValue{core::EncodeMsgpack(v, t), ""};
   }
+  // Creates approval svc/ep-1 through a provider of its own on `api`.
+  core::EncodedResult CreateOn(std::shared_ptr<cloud::HttpTransport> api, int max_retries) {
+    VpcepProvider provider(std::move(api));
+    core::Dispatcher d(provider);
+    core::Diagnostics configured =
+        d.Configure("1.11.4", Wire(provider_config(max_retries), ProviderType()));
+    EXPECT_FALSE(configured.HasError());
+    Type t = ApprovalType();
+    Value planned = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
+                                        {"endpoint_id", Value::String("ep-1")}});
+    return d.ApplyResourceChange(kType, {}, Wire(planned, t), Wire(planned, t), "");
+  }
 
   static constexpr char kType[] = "vpcep_connection_approval";
   std::shared_ptr<LossyApi> api_ = std::make_shared<LossyApi>();
@@ -134,13 +146,8 @@ TEST_F(ApprovalTest, RejectWhoseAnswerWasLostIsConfirmedByTheList) {
 
 TEST_F(ApprovalTest, FailureThatDidNotLandIsReportedWithCodeAndRequestId) {
   auto api = std::make_shared<RevertingApi>();
-  VpcepProvider provider(api);
-  core::Dispatcher d(provider);
-  ASSERT_FALSE(d.Configure("1.11.4", Wire(provider_config(), ProviderType())).HasError());
+  core::EncodedResult r = CreateOn(api, 0);
   Type t = ApprovalType();
-  Value planned = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
-                                      {"endpoint_id", Value::String("ep-1")}});
-  core::EncodedResult r = d.ApplyResourceChange(kType, {}, Wire(planned, t), Wire(planned, t), "");
   ASSERT_TRUE(r.diags.HasError());
   EXPECT_THAT(r.diags.items()[0].detail, ::testing::HasSubstr("HTTP 500 EndPoint.0001"));
   EXPECT_THAT(r.diags.items()[0].detail, ::testing::HasSubstr("request id r1"));
@@ -152,13 +159,8 @@ TEST_F(ApprovalTest, FailureThatDidNotLandIsReportedWithCodeAndRequestId) {
 TEST_F(ApprovalTest, LostReceiveAnswerIsCheckedWithTheListBeforeAnyResend) {
   // Retries allowed: the client asks the list before repeating the receive.
   auto api = std::make_shared<LossyApi>();
-  VpcepProvider provider(api);
-  core::Dispatcher d(provider);
-  ASSERT_FALSE(d.Configure("1.11.4", Wire(provider_config(3), ProviderType())).HasError());
+  core::EncodedResult r = CreateOn(api, 3);
   Type t = ApprovalType();
-  Value planned = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
-                                      {"endpoint_id", Value::String("ep-1")}});
-  core::EncodedResult r = d.ApplyResourceChange(kType, {}, Wire(planned, t), Wire(planned, t), "");
   ASSERT_FALSE(r.diags.HasError()) << r.diags.items()[0].detail;
   absl::StatusOr<Value> state = core::DecodeMsgpack(r.msgpack, t);
   ASSERT_TRUE(state.ok());
@@ -168,13 +170,8 @@ TEST_F(ApprovalTest, LostReceiveAnswerIsCheckedWithTheListBeforeAnyResend) {
 
 TEST_F(ApprovalTest, ReceiveThatDidNotLandIsSentAgain) {
   auto api = std::make_shared<RevertingApi>();
-  VpcepProvider provider(api);
-  core::Dispatcher d(provider);
-  ASSERT_FALSE(d.Configure("1.11.4", Wire(provider_config(2), ProviderType())).HasError());
+  core::EncodedResult r = CreateOn(api, 2);
   Type t = ApprovalType();
-  Value planned = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
-                                      {"endpoint_id", Value::String("ep-1")}});
-  core::EncodedResult r = d.ApplyResourceChange(kType, {}, Wire(planned, t), Wire(planned, t), "");
   ASSERT_TRUE(r.diags.HasError());
   EXPECT_EQ(api->posts, 3) << "the list showed each attempt had not landed";
   EXPECT_THAT(r.diags.items()[0].detail, ::testing::HasSubstr("request id r1"));
@@ -182,13 +179,8 @@ TEST_F(ApprovalTest, ReceiveThatDidNotLandIsSentAgain) {
 
 TEST_F(ApprovalTest, FailedConnectionNamesEndpointCodeAndRequestIds) {
   auto api = std::make_shared<FailingApi>();
-  VpcepProvider provider(api);
-  core::Dispatcher d(provider);
-  ASSERT_FALSE(d.Configure("1.11.4", Wire(provider_config(), ProviderType())).HasError());
+  core::EncodedResult r = CreateOn(api, 0);
   Type t = ApprovalType();
-  Value planned = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
-                                      {"endpoint_id", Value::String("ep-1")}});
-  core::EncodedResult r = d.ApplyResourceChange(kType, {}, Wire(planned, t), Wire(planned, t), "");
   ASSERT_TRUE(r.diags.HasError());
   const std::string& detail = r.diags.items()[0].detail;
   EXPECT_THAT(r.diags.items()[0].summary, ::testing::HasSubstr("svc/ep-1"));
