@@ -112,6 +112,15 @@ long StatusKib(pid_t pid, const std::string& field) {
 
 long PeakRssKib(pid_t pid) { return StatusKib(pid, "VmHWM"); }
 
+int ThreadCount(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("Threads:", 0) == 0) return std::atoi(line.c_str() + 8);
+  }
+  return -1;
+}
+
 Value ProposedNew(const Type& type, const Value& prior, const Value& config) {
   std::map<std::string, Value> attrs;
   for (const auto& [name, t] : type.attributes()) {
@@ -412,9 +421,9 @@ class Bench {
       const pid_t pid = client->process().pid();
       long kib = PeakRssKib(pid);
       Emit({absl::StrFormat("provider peak RSS (VmHWM) after apply of %d", n),
-            absl::StrFormat("%.1f MiB (now: %.1f MiB mapped files, %.1f MiB anonymous)",
+            absl::StrFormat("%.1f MiB (now: %.1f MiB mapped files, %.1f MiB anonymous, %d threads)",
                             kib / 1024.0, StatusKib(pid, "RssFile") / 1024.0,
-                            StatusKib(pid, "RssAnon") / 1024.0),
+                            StatusKib(pid, "RssAnon") / 1024.0, ThreadCount(pid)),
             absl::StrFormat("VmHWM of the same process after handshake+Configure: %.1f MiB",
                             idle_kib / 1024.0),
             "<= 20 MiB",
