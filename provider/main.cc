@@ -30,10 +30,13 @@ constexpr char kUsage[] =
 }  // namespace
 
 int main(int argc, char** argv) {
-  // glibc gives each thread that allocates its own arena; gRPC's and the
-  // requests' threads would each keep one warm (~4 MiB of RSS at 10 parallel
-  // applies). Two arenas are plenty for a process that mostly waits on I/O.
-  mallopt(M_ARENA_MAX, 2);
+  // glibc gives each thread that allocates its own arena, and keeps freed
+  // large blocks for reuse. A process that mostly waits on I/O needs neither:
+  // one arena, and listing bodies (>= 64 KiB) mapped and unmapped on their own,
+  // took peak RSS of a 500-approval apply from 26 to under 20 MiB at the same
+  // speed (bench/RESULTS.md).
+  mallopt(M_ARENA_MAX, 1);
+  mallopt(M_MMAP_THRESHOLD, 64 * 1024);
   vpcep::plugin::ServeOptions options;
   options.provider_address = "terraform.local/vpcep/vpcep";
   for (int i = 1; i < argc; ++i) {
