@@ -33,8 +33,8 @@ int main(int argc, char** argv) {
   // glibc gives each thread that allocates its own arena, and keeps freed
   // large blocks for reuse. A process that mostly waits on I/O needs neither:
   // one arena, and listing bodies (>= 64 KiB) mapped and unmapped on their own,
-  // took peak RSS of a 500-approval apply from 26 to under 20 MiB at the same
-  // speed (bench/RESULTS.md).
+  // took peak RSS of a 500-approval apply from 21.2 MiB (two arenas) to 19.7
+  // MiB at the same speed (bench/RESULTS.md).
   mallopt(M_ARENA_MAX, 1);
   mallopt(M_MMAP_THRESHOLD, 64 * 1024);
   vpcep::plugin::ServeOptions options;
