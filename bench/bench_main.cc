@@ -51,6 +51,7 @@ using core::Type;
 using core::Value;
 using testing::LaunchOptions;
 using testing::PluginClient;
+using testing::ProposedNew;
 using testing::ProviderDriver;
 using testing::RpcResult;
 using testing::SimulatorProcess;
@@ -119,15 +120,6 @@ int ThreadCount(pid_t pid) {
     if (line.rfind("Threads:", 0) == 0) return std::atoi(line.c_str() + 8);
   }
   return -1;
-}
-
-Value ProposedNew(const Type& type, const Value& prior, const Value& config) {
-  std::map<std::string, Value> attrs;
-  for (const auto& [name, t] : type.attributes()) {
-    const Value& c = config.Attr(name);
-    attrs[name] = !c.is_null() ? c : (prior.is_null() ? Value::Null(t) : prior.Attr(name));
-  }
-  return Value::ObjectOf(type, attrs);
 }
 
 struct Counts {

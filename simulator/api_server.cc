@@ -167,6 +167,13 @@ bool DropConnection(const httplib::Request& request) {
   return false;
 }
 
+// The optional "error" array of an admin request body.
+absl::StatusOr<std::vector<ConnectionError>> OptionalErrors(const json& body) {
+  auto it = body.find("error");
+  if (it == body.end() || it->is_null()) return std::vector<ConnectionError>{};
+  return ConnectionErrorsFromJson(*it, "error");
+}
+
 }  // namespace
 
 ApiServer::ApiServer(Options options, State* state, Stats* stats, IdSource* ids)
@@ -508,16 +515,10 @@ absl::StatusOr<ApiServer::Reply> ApiServer::HandleSetFaults(const Call& call) {
 absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminFailOnReceive(const Call& call) {
   absl::StatusOr<json> body = ParseOptionalJsonObject(call.request);
   if (!body.ok()) return body.status();
-  std::vector<ConnectionError> errors;
-  auto errors_it = body->find("error");
-  if (errors_it != body->end() && !errors_it->is_null()) {
-    absl::StatusOr<std::vector<ConnectionError>> parsed =
-        ConnectionErrorsFromJson(*errors_it, "error");
-    if (!parsed.ok()) return parsed.status();
-    errors = *std::move(parsed);
-  }
+  absl::StatusOr<std::vector<ConnectionError>> errors = OptionalErrors(*body);
+  if (!errors.ok()) return errors.status();
   absl::StatusOr<Connection> connection =
-      state_->SetFailOnReceive(call.params[0], call.params[1], std::move(errors));
+      state_->SetFailOnReceive(call.params[0], call.params[1], *std::move(errors));
   if (!connection.ok()) return connection.status();
   return Reply{200, ConnectionToJson(*connection)};
 }
@@ -586,16 +587,11 @@ absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminSetStatus(const Call& cal
     return InvalidField("status",
                         absl::StrCat("unknown status '", status_it->get<std::string>(), "'"));
   }
-  std::vector<ConnectionError> errors;
-  auto errors_it = body->find("error");
-  if (errors_it != body->end() && !errors_it->is_null()) {
-    absl::StatusOr<std::vector<ConnectionError>> parsed =
-        ConnectionErrorsFromJson(*errors_it, "error");
-    if (!parsed.ok()) return parsed.status();
-    errors = *std::move(parsed);
-  }
+  absl::StatusOr<std::vector<ConnectionError>> errors = OptionalErrors(*body);
+  if (!errors.ok()) return errors.status();
   absl::StatusOr<Connection> connection =
-      state_->SetConnectionStatus(call.params[0], call.params[1], *status, std::move(errors));
+      state_->SetConnectionStatus(call.params[0], call.params[1], *status,
+                                  *std::move(errors));
   if (!connection.ok()) return connection.status();
   return Reply{200, ConnectionToJson(*connection)};
 }

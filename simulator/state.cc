@@ -296,16 +296,23 @@ absl::StatusOr<Connection> State::AddConnection(absl::string_view service_id,
   return connection;
 }
 
+absl::StatusOr<Connection*> State::FindConnectionLocked(absl::string_view service_id,
+                                                       absl::string_view endpoint_id) {
+  auto record = FindLocked(service_id);
+  if (!record.ok()) return record.status();
+  auto it = (*record)->connections.find(endpoint_id);
+  if (it == (*record)->connections.end()) return NotServiceEndpoint(endpoint_id);
+  return &it->second;
+}
+
 absl::StatusOr<Connection> State::SetConnectionStatus(absl::string_view service_id,
                                                       absl::string_view endpoint_id,
                                                       ConnectionStatus status,
                                                       std::vector<ConnectionError> errors) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto record = FindLocked(service_id);
-  if (!record.ok()) return record.status();
-  auto it = (*record)->connections.find(endpoint_id);
-  if (it == (*record)->connections.end()) return NotServiceEndpoint(endpoint_id);
-  Connection& connection = it->second;
+  auto found = FindConnectionLocked(service_id, endpoint_id);
+  if (!found.ok()) return found.status();
+  Connection& connection = **found;
   connection.pending_status.reset();
   SetStatusLocked(connection, status, Now());
   if (status == ConnectionStatus::kFailed) {
@@ -329,22 +336,18 @@ absl::StatusOr<Connection> State::SetFailOnReceive(absl::string_view service_id,
                                                    absl::string_view endpoint_id,
                                                    std::vector<ConnectionError> errors) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto record = FindLocked(service_id);
-  if (!record.ok()) return record.status();
-  auto it = (*record)->connections.find(endpoint_id);
-  if (it == (*record)->connections.end()) return NotServiceEndpoint(endpoint_id);
-  it->second.fail_on_receive = std::move(errors);
-  return it->second;
+  auto found = FindConnectionLocked(service_id, endpoint_id);
+  if (!found.ok()) return found.status();
+  (*found)->fail_on_receive = std::move(errors);
+  return **found;
 }
 
 absl::StatusOr<Connection> State::GetConnection(absl::string_view service_id,
                                                 absl::string_view endpoint_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto record = FindLocked(service_id);
-  if (!record.ok()) return record.status();
-  auto it = (*record)->connections.find(endpoint_id);
-  if (it == (*record)->connections.end()) return NotServiceEndpoint(endpoint_id);
-  return it->second;
+  auto found = FindConnectionLocked(service_id, endpoint_id);
+  if (!found.ok()) return found.status();
+  return **found;
 }
 
 absl::StatusOr<std::vector<Connection>> State::AllConnections(absl::string_view service_id) {

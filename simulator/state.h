@@ -130,6 +130,9 @@ class State {
   absl::Time Now() const;
   // Finds a service and applies its due transitions.
   absl::StatusOr<ServiceRecord*> FindLocked(absl::string_view service_id);
+  // The connection of `endpoint_id` to `service_id`, or the API's error.
+  absl::StatusOr<Connection*> FindConnectionLocked(absl::string_view service_id,
+                                                   absl::string_view endpoint_id);
   void AdvanceLocked(ServiceRecord& record, absl::Time now);
   bool EndpointExistsLocked(absl::string_view endpoint_id) const;
 

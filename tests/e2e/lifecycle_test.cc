@@ -19,17 +19,6 @@ using ::testing::HasSubstr;
 
 constexpr char kApproval[] = "vpcep_connection_approval";
 
-// What Terraform's objchange.ProposedNew computes for this schema: config
-// values, computed attributes from the prior state (null on create).
-Value ProposedNew(const Type& type, const Value& prior, const Value& config) {
-  std::map<std::string, Value> attrs;
-  for (const auto& [name, t] : type.attributes()) {
-    const Value& c = config.Attr(name);
-    attrs[name] = !c.is_null() ? c : (prior.is_null() ? Value::Null(t) : prior.Attr(name));
-  }
-  return Value::ObjectOf(type, attrs);
-}
-
 class LifecycleTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override { StartWith({"--transition-delay", "50ms"}); }

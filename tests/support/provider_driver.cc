@@ -329,4 +329,14 @@ absl::Status ProviderDriver::Stop() {
 
 #undef VPCEP_CALL
 
+core::Value ProposedNew(const core::Type& type, const core::Value& prior,
+                        const core::Value& config) {
+  std::map<std::string, core::Value> attrs;
+  for (const auto& [name, t] : type.attributes()) {
+    const core::Value& c = config.Attr(name);
+    attrs[name] = !c.is_null() ? c : (prior.is_null() ? core::Value::Null(t) : prior.Attr(name));
+  }
+  return core::Value::ObjectOf(type, attrs);
+}
+
 }  // namespace vpcep::testing

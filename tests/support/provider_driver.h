@@ -67,6 +67,11 @@ class ProviderDriver {
   std::map<std::string, core::Type> data_source_types_;
 };
 
+// What Terraform's objchange.ProposedNew computes for a schema of plain
+// attributes: config values, computed ones from the prior state (null on create).
+core::Value ProposedNew(const core::Type& type, const core::Value& prior,
+                        const core::Value& config);
+
 }  // namespace vpcep::testing
 
 #endif  // VPCEP_TESTS_SUPPORT_PROVIDER_DRIVER_H_
