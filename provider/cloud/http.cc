@@ -132,8 +132,8 @@ int HttplibTransport::connections_opened() const {
   return opened_;
 }
 
-std::unique_ptr<HttplibTransport::Connection> HttplibTransport::Acquire(
-    const std::string& origin) {
+absl::StatusOr<std::unique_ptr<HttplibTransport::Connection>> HttplibTransport::Acquire(
+    const std::string& origin, const std::string& scheme, const std::string& host) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = idle_.find(origin);
@@ -142,11 +142,34 @@ std::unique_ptr<HttplibTransport::Connection> HttplibTransport::Acquire(
       idle_.erase(it);
       return c;
     }
-    ++opened_;
   }
+  // Settings that do not change between requests are made once per client.
   auto c = std::make_unique<Connection>();
   c->origin = origin;
   c->client = std::make_unique<httplib::Client>(origin);
+  httplib::Client& client = *c->client;
+  if (!client.is_valid()) return absl::InvalidArgumentError("cannot create an HTTP client for it");
+  client.set_keep_alive(true);
+  // Headers and body go out in separate writes; with Nagle on, the body
+  // would wait for the server's delayed ACK.
+  client.set_tcp_nodelay(true);
+  client.set_follow_location(false);
+  client.set_decompress(true);
+  SetTimeout(options_.connect_timeout, &httplib::Client::set_connection_timeout, client);
+  if (scheme == "https") client.enable_server_certificate_verification(!options_.insecure);
+  const std::string& proxy = scheme == "https" ? options_.https_proxy : options_.http_proxy;
+  if (!proxy.empty() && !NoProxyMatches(options_.no_proxy, host)) {
+    std::string with_scheme = absl::StrContains(proxy, "://") ? proxy : "http://" + proxy;
+    absl::StatusOr<Url> p = ParseUrl(with_scheme);
+    if (!p.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("proxy \"", proxy, "\" is not a URL like http://host:port: ",
+                       p.status().message()));
+    }
+    client.set_proxy(p->host, p->port);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  ++opened_;
   return c;
 }
 
@@ -161,35 +184,18 @@ absl::StatusOr<HttpResponse> HttplibTransport::Send(const HttpRequest& request) 
     return absl::InvalidArgumentError(
         absl::StrCat(request.method, " ", request.url, ": ", url.status().message()));
   }
-  std::unique_ptr<Connection> connection = Acquire(url->origin);
-  httplib::Client& client = *connection->client;
-  if (!client.is_valid()) {
-    return absl::InvalidArgumentError(absl::StrCat(request.method, " ", request.url,
-                                                   ": cannot create an HTTP client for it"));
+  absl::StatusOr<std::unique_ptr<Connection>> acquired =
+      Acquire(url->origin, url->scheme, url->host);
+  if (!acquired.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(request.method, " ", request.url, ": ", acquired.status().message()));
   }
-  client.set_keep_alive(true);
-  // Headers and body go out in separate writes; with Nagle on, the body
-  // would wait for the server's delayed ACK.
-  client.set_tcp_nodelay(true);
-  client.set_follow_location(false);
-  client.set_decompress(true);
-  SetTimeout(options_.connect_timeout, &httplib::Client::set_connection_timeout, client);
+  std::unique_ptr<Connection> connection = *std::move(acquired);
+  httplib::Client& client = *connection->client;
   // httplib bounds each read and write rather than the whole exchange; the
   // client's retries are bounded by the operation deadline on top.
   SetTimeout(request.timeout, &httplib::Client::set_read_timeout, client);
   SetTimeout(request.timeout, &httplib::Client::set_write_timeout, client);
-  if (url->scheme == "https") client.enable_server_certificate_verification(!options_.insecure);
-  const std::string& proxy = url->scheme == "https" ? options_.https_proxy : options_.http_proxy;
-  if (!proxy.empty() && !NoProxyMatches(options_.no_proxy, url->host)) {
-    std::string with_scheme = absl::StrContains(proxy, "://") ? proxy : "http://" + proxy;
-    absl::StatusOr<Url> p = ParseUrl(with_scheme);
-    if (!p.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("proxy \"", proxy, "\" is not a URL like http://host:port: ",
-                       p.status().message()));
-    }
-    client.set_proxy(p->host, p->port);
-  }
 
   httplib::Request req;
   req.method = request.method;

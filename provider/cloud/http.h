@@ -66,7 +66,10 @@ class HttplibTransport : public HttpTransport {
 
  private:
   struct Connection;
-  std::unique_ptr<Connection> Acquire(const std::string& origin);
+  // An idle connection to `origin`, or a new client set up for it.
+  absl::StatusOr<std::unique_ptr<Connection>> Acquire(const std::string& origin,
+                                                      const std::string& scheme,
+                                                      const std::string& host);
   void Release(std::unique_ptr<Connection> connection);
 
   HttpOptions options_;
