@@ -129,6 +129,10 @@ sigset_t BlockShutdownSignals(bool debug) {
 }  // namespace
 
 int Serve(core::Provider& provider, const ServeOptions& options) {
+  // A write to a socket the peer has reset (a TLS close_notify after an API
+  // server dropped the connection) must fail with EPIPE, not kill the process
+  // in the middle of an apply. Set before any thread starts, so all inherit it.
+  signal(SIGPIPE, SIG_IGN);
   core::SetLogLevel(core::LogLevelFromEnvironment());
   if (!options.debug) {
     if (absl::Status s = CheckMagicCookie(std::getenv(std::string(kMagicCookieKey).c_str()));
