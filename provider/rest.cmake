@@ -4,7 +4,9 @@ add_library(vpcep_cloud STATIC
   ${CMAKE_CURRENT_LIST_DIR}/cloud/api_error.cc
   ${CMAKE_CURRENT_LIST_DIR}/cloud/client.cc
   ${CMAKE_CURRENT_LIST_DIR}/cloud/http.cc
-  ${CMAKE_CURRENT_LIST_DIR}/cloud/list_coalescer.cc)
+  ${CMAKE_CURRENT_LIST_DIR}/cloud/list_coalescer.cc
+  ${CMAKE_CURRENT_LIST_DIR}/cloud/throttle.cc
+  ${CMAKE_CURRENT_LIST_DIR}/cloud/watcher.cc)
 target_link_libraries(vpcep_cloud PUBLIC vpcep_core PkgConfig::HTTPLIB OpenSSL::SSL OpenSSL::Crypto)
 vpcep_strict(vpcep_cloud)
 

@@ -1,6 +1,7 @@
 #include "provider/cloud/api_error.h"
 
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
@@ -67,6 +68,28 @@ int ApiHttpStatus(const absl::Status& status) {
   int v = 0;
   if (payload) (void)absl::SimpleAtoi(std::string(*payload), &v);
   return v;
+}
+
+bool HasApiCode(const absl::Status& status, absl::string_view code) {
+  return absl::EqualsIgnoreCase(ApiErrorCode(status), code);
+}
+
+bool IsThrottled(const absl::Status& status) {
+  return ApiHttpStatus(status) == 429 || HasApiCode(status, "APIGW.0308") ||
+         HasApiCode(status, "EndPoint.0022");
+}
+
+bool IsServiceGone(const absl::Status& status) { return HasApiCode(status, "EndPoint.2003"); }
+
+bool IsConnectionGone(const absl::Status& status) {
+  for (const char* code : {"EndPoint.2006", "EndPoint.2008", "EndPoint.2013"}) {
+    if (HasApiCode(status, code)) return true;
+  }
+  return false;
+}
+
+bool IsAlreadyConnected(const absl::Status& status) {
+  return HasApiCode(status, "EndPoint.2014");
 }
 
 }  // namespace vpcep::cloud

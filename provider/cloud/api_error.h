@@ -29,6 +29,21 @@ absl::Status ApiErrorStatus(absl::string_view operation, const ApiError& error);
 std::string ApiErrorCode(const absl::Status& status);
 int ApiHttpStatus(const absl::Status& status);
 
+// Whether `status` carries the API error `code`. Compared without regard to
+// case: the API's own documents spell both `EndPoint.2013` and `Endpoint.2013`.
+bool HasApiCode(const absl::Status& status, absl::string_view code);
+
+// The API or its gateway asked the caller to slow down (HTTP 429 / APIGW.0308,
+// or HTTP 400 EndPoint.0022).
+bool IsThrottled(const absl::Status& status);
+// The endpoint service does not exist (HTTP 400 EndPoint.2003).
+bool IsServiceGone(const absl::Status& status);
+// The endpoint is not (or no longer) connected to the service: it does not
+// exist, was deleted, or does not belong to the service.
+bool IsConnectionGone(const absl::Status& status);
+// `receive` of an endpoint that is already connected (EndPoint.2014).
+bool IsAlreadyConnected(const absl::Status& status);
+
 }  // namespace vpcep::cloud
 
 #endif  // VPCEP_PROVIDER_CLOUD_API_ERROR_H_

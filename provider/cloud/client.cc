@@ -1,12 +1,14 @@
 #include "provider/cloud/client.h"
 
 #include <algorithm>
+#include <set>
 #include <random>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "provider/cloud/api_error.h"
+#include "provider/cloud/watcher.h"
 #include "provider/core/log.h"
 
 namespace vpcep::cloud {
@@ -14,7 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kPageLimit = 1000;  // the API maximum: fewest calls per refresh
 
 std::string UrlEncode(absl::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -73,6 +74,42 @@ absl::StatusOr<std::vector<Connection>> ConnectionsFrom(const json& body,
   return out;
 }
 
+// total_count as a number, or -1: a string or null from a misbehaving server
+// must not end the listing (nlohmann's value() would throw).
+int64_t TotalCount(const json& body) {
+  auto it = body.find("total_count");
+  if (it == body.end()) return -1;
+  if (it->is_number_unsigned()) return static_cast<int64_t>(std::min<uint64_t>(
+      it->get<uint64_t>(), static_cast<uint64_t>(INT64_MAX)));
+  if (it->is_number_integer()) return std::max<int64_t>(-1, it->get<int64_t>());
+  return -1;
+}
+
+std::string Query(const ListFilter& filter) {
+  std::string q;
+  auto add = [&q](const char* key, const std::string& value) {
+    if (!value.empty()) absl::StrAppend(&q, "&", key, "=", UrlEncode(value));
+  };
+  add("id", filter.endpoint_id);
+  add("marker_id", filter.marker_id);
+  add("status", filter.status);
+  add("sort_key", filter.sort_key);
+  add("sort_dir", filter.sort_dir);
+  return q;
+}
+
+// Orders a de-duplicated walk as the caller's filter asked (the API's
+// default: newest creation first).
+void OrderAsAsked(const ListFilter& filter, std::vector<Connection>& all) {
+  const bool by_update = filter.sort_key == "update_at";
+  const bool ascending = filter.sort_dir == "asc";
+  std::stable_sort(all.begin(), all.end(), [&](const Connection& a, const Connection& b) {
+    const std::string& ka = by_update ? a.updated_at : a.created_at;
+    const std::string& kb = by_update ? b.updated_at : b.created_at;
+    return ascending ? ka < kb : kb < ka;
+  });
+}
+
 }  // namespace
 
 absl::StatusOr<Connection> ParseConnection(absl::string_view json_text) {
@@ -81,8 +118,6 @@ absl::StatusOr<Connection> ParseConnection(absl::string_view json_text) {
   return FromJson(j);
 }
 
-// No answer at all, or a server error that may have come after the work was
-// done: the call may have taken effect.
 bool OutcomeUnknown(const absl::Status& status) {
   int http = ApiHttpStatus(status);
   return http == 0 || http >= 500;
@@ -94,9 +129,40 @@ bool IsRetryable(const absl::Status& status) {
   if (http == 0) return status.code() == absl::StatusCode::kUnavailable ||
                         status.code() == absl::StatusCode::kDeadlineExceeded;  // network
   if (http == 429 || http >= 500) return true;
-  std::string code = ApiErrorCode(status);
-  return code == "EndPoint.0022" || code == "EndPoint.2004" || code == "EndPoint.2018" ||
-         code == "EndPoint.2019";
+  for (const char* code : {"EndPoint.0022", "EndPoint.2004", "EndPoint.2018", "EndPoint.2019"}) {
+    if (HasApiCode(status, code)) return true;
+  }
+  return false;
+}
+
+Backoff::Backoff(const ClientOptions& options, absl::Time deadline, const core::StopSignal* stop)
+    : options_(options), deadline_(deadline), stop_(stop), delay_(options.initial_backoff) {}
+
+bool Backoff::Next(absl::string_view operation, const absl::Status& failure,
+                   absl::Status* final) {
+  *final = failure;
+  if (!IsRetryable(failure) || retries_ >= options_.max_retries) return false;
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  // Full jitter spreads the retries of ten parallel operations apart.
+  int64_t ms = absl::ToInt64Milliseconds(delay_);
+  absl::Duration sleep =
+      absl::Milliseconds(std::uniform_int_distribution<int64_t>(ms / 2, std::max<int64_t>(ms, 1))(rng));
+  if (absl::Now() + sleep >= deadline_) {
+    *final = absl::Status(failure.code(),
+                          absl::StrCat(failure.message(), " (no time left to retry)"));
+    return false;
+  }
+  core::LogWarn("retrying API call", {{"operation", std::string(operation)},
+                                      {"error", std::string(failure.message())},
+                                      {"delay", absl::FormatDuration(sleep)}});
+  if (stop_ != nullptr && !stop_->SleepFor(sleep)) {
+    *final = absl::CancelledError(absl::StrCat(
+        operation, " interrupted by a stop request (last error: ", failure.message(), ")"));
+    return false;
+  }
+  delay_ = std::min(delay_ * 2, options_.max_backoff);
+  ++retries_;
+  return true;
 }
 
 VpcepClient::VpcepClient(ClientOptions options, std::shared_ptr<HttpTransport> transport,
@@ -105,109 +171,171 @@ VpcepClient::VpcepClient(ClientOptions options, std::shared_ptr<HttpTransport> t
       transport_(std::move(transport)),
       auth_(std::move(auth)),
       stop_(stop),
-      coalescer_([this](const std::string& service_id) {
-        return ListConnections(service_id, ListFilter{});
-      }) {
+      watcher_(std::make_unique<ServiceWatcher>(*this)) {
   while (!options_.endpoint.empty() && options_.endpoint.back() == '/') {
     options_.endpoint.pop_back();
   }
 }
+
+VpcepClient::~VpcepClient() = default;
 
 std::string VpcepClient::ServiceUrl(absl::string_view service_id) const {
   return absl::StrCat(options_.endpoint, "/v1/", UrlEncode(options_.project_id),
                       "/vpc-endpoint-services/", UrlEncode(service_id));
 }
 
+absl::StatusOr<HttpResponse> VpcepClient::SendOnce(absl::string_view operation,
+                                                   const HttpRequest& request,
+                                                   absl::Time deadline) const {
+  if (absl::Status s = gate_.Acquire(deadline, request.stop); !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat(operation, ": ", s.message()));
+  }
+  HttpRequest signed_request = request;
+  // The operation's deadline bounds the request too, not only the retries.
+  absl::Duration left = deadline - absl::Now();
+  if (left <= absl::ZeroDuration()) {
+    return absl::DeadlineExceededError(absl::StrCat(operation, ": no time left before the deadline"));
+  }
+  signed_request.timeout = std::min(options_.request_timeout, left);
+  if (absl::Status s = auth_->Authenticate(signed_request); !s.ok()) return s;
+  core::LogDebug("API request", {{"operation", std::string(operation)},
+                                 {"method", request.method},
+                                 {"url", request.url}});
+  absl::StatusOr<HttpResponse> resp = transport_->Send(signed_request);
+  if (!resp.ok()) {
+    return absl::Status(resp.status().code(),
+                        absl::StrCat(operation, " failed: ", resp.status().message()));
+  }
+  if (resp->status >= 200 && resp->status < 300) {
+    gate_.OnAnswered();
+    return resp;
+  }
+  absl::Status failure = ApiErrorStatus(operation, ParseApiError(*resp));
+  if (IsThrottled(failure)) {
+    gate_.OnThrottled();
+  } else {
+    gate_.OnAnswered();
+  }
+  return failure;
+}
+
 absl::StatusOr<HttpResponse> VpcepClient::Call(absl::string_view operation, HttpRequest request,
-                                               bool retry_safe, absl::Time deadline,
+                                               bool retry_safe, const CallOptions& call,
                                                const LandedCheck& landed) const {
-  request.timeout = options_.request_timeout;
   // Reads may be abandoned at once on a stop; a POST is left to finish (it is
   // bounded by the request timeout) so its outcome is known, not guessed.
   request.stop = request.method == "GET" ? stop_ : nullptr;
   request.headers.emplace_back("Content-Type", request.method == "GET"
                                                    ? "application/json"
                                                    : "application/json;charset=UTF-8");
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  absl::Duration backoff = options_.initial_backoff;
-  for (int attempt = 0;; ++attempt) {
-    HttpRequest signed_request = request;
-    if (absl::Status s = auth_->Authenticate(signed_request); !s.ok()) return s;
-    core::LogDebug("API request", {{"operation", std::string(operation)},
-                                   {"method", request.method},
-                                   {"url", request.url},
-                                   {"attempt", std::to_string(attempt + 1)}});
-    absl::StatusOr<HttpResponse> resp = transport_->Send(signed_request);
-    absl::Status failure;
-    if (!resp.ok()) {
-      failure = absl::Status(resp.status().code(),
-                             absl::StrCat(operation, " failed: ", resp.status().message()));
-    } else if (resp->status >= 200 && resp->status < 300) {
-      return resp;
-    } else {
-      failure = ApiErrorStatus(operation, ParseApiError(*resp));
-    }
-    if (!retry_safe || !IsRetryable(failure) || attempt >= options_.max_retries) return failure;
+  Backoff backoff(options_, call.deadline, stop_);
+  while (true) {
+    absl::StatusOr<HttpResponse> resp = SendOnce(operation, request, call.deadline);
+    if (resp.ok()) return resp;
+    absl::Status final;
+    if (!retry_safe || !call.retry) return resp.status();
     // Sending again what already took effect is at best wasted and at worst
     // refused (accepting an accepted connection is an error), so ask first.
-    if (landed && OutcomeUnknown(failure) && landed()) {
+    if (landed && IsRetryable(resp.status()) && OutcomeUnknown(resp.status()) && landed()) {
       core::LogInfo("API call took effect although its answer was lost; not sending it again",
                     {{"operation", std::string(operation)},
-                     {"error", std::string(failure.message())}});
-      HttpResponse confirmed{200, {}, ""};
-      if (resp.ok()) confirmed.headers = resp->headers;  // keeps the request id
-      return confirmed;
+                     {"error", std::string(resp.status().message())}});
+      return HttpResponse{200, {}, ""};
     }
-    // Full jitter spreads the retries of ten parallel operations apart.
-    absl::Duration sleep = absl::Milliseconds(std::uniform_int_distribution<int64_t>(
-        absl::ToInt64Milliseconds(backoff) / 2, absl::ToInt64Milliseconds(backoff))(rng));
-    if (absl::Now() + sleep >= deadline) {
-      return absl::Status(failure.code(),
-                          absl::StrCat(failure.message(), " (no time left to retry)"));
-    }
-    core::LogWarn("retrying API call", {{"operation", std::string(operation)},
-                                        {"error", std::string(failure.message())},
-                                        {"delay", absl::FormatDuration(sleep)}});
-    if (stop_ != nullptr && !stop_->SleepFor(sleep)) {
-      return absl::CancelledError(absl::StrCat(operation, " interrupted by a stop request (last error: ",
-                                               failure.message(), ")"));
-    }
-    backoff = std::min(backoff * 2, options_.max_backoff);
+    if (!backoff.Next(operation, resp.status(), &final)) return final;
   }
+}
+
+absl::StatusOr<Page> VpcepClient::ListPage(absl::string_view service_id, const ListFilter& filter,
+                                           int64_t offset, int limit,
+                                           const CallOptions& call) const {
+  HttpRequest req{"GET", absl::StrCat(ServiceUrl(service_id), "/connections?limit=", limit,
+                                      "&offset=", offset, Query(filter))};
+  absl::StatusOr<HttpResponse> resp = Call("list connections", std::move(req), true, call);
+  if (!resp.ok()) return resp.status();
+  json body = json::parse(resp->body, nullptr, false);
+  if (!body.is_object()) {
+    return absl::UnavailableError(absl::StrCat(
+        "list connections: the response is not a JSON object (request id ",
+        resp->Header("x-request-id"), ")"));
+  }
+  absl::StatusOr<std::vector<Connection>> items =
+      ConnectionsFrom(body, resp->Header("x-request-id"));
+  if (!items.ok()) return items.status();
+  return Page{*std::move(items), TotalCount(body)};
 }
 
 absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
     absl::string_view service_id, const ListFilter& filter, absl::Time deadline) const {
-  std::string base = absl::StrCat(ServiceUrl(service_id), "/connections?limit=", kPageLimit);
-  if (!filter.endpoint_id.empty()) absl::StrAppend(&base, "&id=", UrlEncode(filter.endpoint_id));
-  if (!filter.marker_id.empty()) {
-    absl::StrAppend(&base, "&marker_id=", UrlEncode(filter.marker_id));
-  }
-  if (!filter.status.empty()) absl::StrAppend(&base, "&status=", UrlEncode(filter.status));
-  if (!filter.sort_key.empty()) absl::StrAppend(&base, "&sort_key=", UrlEncode(filter.sort_key));
-  if (!filter.sort_dir.empty()) absl::StrAppend(&base, "&sort_dir=", UrlEncode(filter.sort_dir));
-
+  // Oldest first, so connections created during the walk land behind it.
+  // Deletions still shift later items forward; each page therefore starts
+  // kOverlap items early and must meet an item already seen, or the walk
+  // steps back further.
+  constexpr int64_t kOverlap = 20;
+  constexpr int kMaxStepsBack = 8;
+  ListFilter walk = filter;
+  walk.sort_key = "create_at";
+  walk.sort_dir = "asc";
   std::vector<Connection> all;
-  for (int64_t offset = 0;;) {
-    HttpRequest req{"GET", absl::StrCat(base, "&offset=", offset)};
-    absl::StatusOr<HttpResponse> resp = Call("list connections", std::move(req), true, deadline);
-    if (!resp.ok()) return resp.status();
-    json body = json::parse(resp->body, nullptr, false);
-    if (!body.is_object()) return absl::InternalError("list connections: response is not JSON");
-    absl::StatusOr<std::vector<Connection>> page =
-        ConnectionsFrom(body, resp->Header("x-request-id"));
-    if (!page.ok()) return page.status();
-    int64_t total = body.value("total_count", static_cast<int64_t>(-1));
-    size_t got = page->size();
-    for (Connection& c : *page) all.push_back(std::move(c));
-    offset += static_cast<int64_t>(got);
-    // Stop on a short or empty page too, so a total that changes mid-walk
-    // cannot make the walk run forever.
-    if (got == 0 || got < static_cast<size_t>(kPageLimit) || (total >= 0 && offset >= total)) {
-      break;
+  std::set<std::string> seen;
+  int64_t offset = 0;
+  int steps_back = 0;
+  for (int pages = 0;; ++pages) {
+    if (pages >= options_.max_pages) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "list connections of service ", service_id, ": still more after ", pages,
+          " pages; giving up (the API keeps answering full pages)"));
     }
+    absl::StatusOr<Page> page = ListPage(service_id, walk, offset, kMaxPageSize, {deadline});
+    // The documented offset must be below the number of matches: when the
+    // set shrank during the walk, a strict API refuses the next offset.
+    if (!page.ok() && offset > 0 && HasApiCode(page.status(), "EndPoint.0010")) break;
+    if (!page.ok()) return page.status();
+    const std::vector<Connection>& items = page->connections;
+    bool met_seen = offset == 0 || items.empty();
+    size_t added = 0;
+    for (const Connection& c : items) {
+      if (seen.insert(c.id).second) {
+        all.push_back(c);
+        ++added;
+      } else {
+        met_seen = true;
+      }
+    }
+    if (!met_seen) {
+      // More than kOverlap deletions since the last page: items between the
+      // pages may have been skipped. Look again from further back.
+      if (++steps_back > kMaxStepsBack) {
+        return absl::UnavailableError(absl::StrCat(
+            "list connections of service ", service_id,
+            ": the list changed too fast to be walked reliably; try again"));
+      }
+      offset = std::max<int64_t>(0, offset - kMaxPageSize / 2);
+      continue;
+    }
+    const int64_t end = offset + static_cast<int64_t>(items.size());
+    // A short page ends the walk, and so does one that adds nothing new (a
+    // server repeating itself would otherwise be walked forever).
+    if (items.size() < static_cast<size_t>(kMaxPageSize) || added == 0) break;
+    if (page->total_count >= 0 && end >= page->total_count) break;
+    offset = end - kOverlap;
+  }
+  if (filter.sort_key != "create_at" || filter.sort_dir != "asc") {
+    OrderAsAsked(filter, all);
   }
   return all;
+}
+
+absl::StatusOr<std::optional<Connection>> VpcepClient::GetConnection(
+    absl::string_view service_id, absl::string_view endpoint_id, const CallOptions& call) const {
+  ListFilter filter;
+  filter.endpoint_id = std::string(endpoint_id);
+  absl::StatusOr<Page> page = ListPage(service_id, filter, 0, kMaxPageSize, call);
+  if (!page.ok()) return page.status();
+  for (Connection& c : page->connections) {
+    if (c.id == endpoint_id) return std::optional<Connection>(std::move(c));
+  }
+  return std::optional<Connection>();
 }
 
 absl::StatusOr<std::vector<Connection>> VpcepClient::Act(absl::string_view service_id,
@@ -217,32 +345,27 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::Act(absl::string_view servi
                                                          const LandedCheck& landed) const {
   json body = {{"action", action}, {"endpoints", json::array({endpoint_id})}};
   HttpRequest req{"POST", absl::StrCat(ServiceUrl(service_id), "/connections/action"), {},
-                  body.dump()};
+                  body.dump(-1, ' ', false, json::error_handler_t::replace)};
   // Accepting or rejecting twice has the same effect as once, so a retry is safe;
   // callers still confirm the outcome with the list call.
-  absl::StatusOr<HttpResponse> resp =
-      Call(absl::StrCat(action, " endpoint ", endpoint_id), std::move(req), true, deadline,
-           landed);
+  absl::StatusOr<HttpResponse> resp = Call(absl::StrCat(action, " endpoint ", endpoint_id),
+                                           std::move(req), true, {deadline}, landed);
   // Whatever the answer, the service may have changed.
-  coalescer_.Invalidate(std::string(service_id));
+  watcher_->Changed(std::string(service_id));
   if (!resp.ok()) return resp.status();
   json parsed = json::parse(resp->body, nullptr, false);
   if (!parsed.is_object()) return std::vector<Connection>{};
   return ConnectionsFrom(parsed, resp->Header("x-request-id"));
 }
 
-ListCoalescer::Listing VpcepClient::ListAllShared(
-    const std::string& service_id, absl::Duration max_age) const {
-  return coalescer_.List(service_id, max_age);
-}
-
-absl::StatusOr<Service> VpcepClient::GetService(absl::string_view service_id) const {
+absl::StatusOr<Service> VpcepClient::GetService(absl::string_view service_id,
+                                                absl::Time deadline) const {
   absl::StatusOr<HttpResponse> resp =
       Call(absl::StrCat("get service ", service_id), HttpRequest{"GET", ServiceUrl(service_id)},
-           true);
+           true, {deadline});
   if (!resp.ok()) return resp.status();
   json j = json::parse(resp->body, nullptr, false);
-  if (!j.is_object()) return absl::InternalError("get service: response is not JSON");
+  if (!j.is_object()) return absl::UnavailableError("get service: response is not JSON");
   Service s;
   s.id = Str(j, "id");
   s.name = Str(j, "service_name");
@@ -255,14 +378,15 @@ absl::StatusOr<Service> VpcepClient::GetService(absl::string_view service_id) co
 
 absl::StatusOr<std::vector<Connection>> VpcepClient::UpdateDescription(
     absl::string_view service_id, absl::string_view endpoint_id,
-    absl::string_view description) const {
+    absl::string_view description, absl::Time deadline) const {
   json body = {{"connections", json::array({{{"id", endpoint_id}, {"description", description}}})}};
   HttpRequest req{"PUT", absl::StrCat(ServiceUrl(service_id), "/connections/description"), {},
-                  body.dump()};
+                  body.dump(-1, ' ', false, json::error_handler_t::replace)};
   // Setting the same text twice is harmless, so retrying is safe.
   absl::StatusOr<HttpResponse> resp =
-      Call(absl::StrCat("update description of endpoint ", endpoint_id), std::move(req), true);
-  coalescer_.Invalidate(std::string(service_id));
+      Call(absl::StrCat("update description of endpoint ", endpoint_id), std::move(req), true,
+           {deadline});
+  watcher_->Changed(std::string(service_id));
   if (!resp.ok()) return resp.status();
   json parsed = json::parse(resp->body, nullptr, false);
   if (!parsed.is_object()) return std::vector<Connection>{};

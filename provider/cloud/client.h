@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
 #include <vector>
@@ -17,6 +18,7 @@
 #include "provider/cloud/auth.h"
 #include "provider/cloud/http.h"
 #include "provider/cloud/list_coalescer.h"
+#include "provider/cloud/throttle.h"
 #include "provider/core/stop.h"
 
 namespace vpcep::cloud {
@@ -62,31 +64,64 @@ struct ClientOptions {
   absl::Duration request_timeout = absl::Seconds(60);
   absl::Duration initial_backoff = absl::Milliseconds(500);
   absl::Duration max_backoff = absl::Seconds(10);
+  // A whole listing stops with an error past this many pages (a server that
+  // keeps answering full pages would otherwise be walked forever).
+  int max_pages = 100;
 };
+
+// How one API call may be retried.
+struct CallOptions {
+  // No request, retry or backoff runs past it; each request's timeout is
+  // shortened to fit.
+  absl::Time deadline = absl::InfiniteFuture();
+  // Retry transient failures (when the call is safe to repeat). Polls do not:
+  // a failed poll is just a missed poll, the next one comes soon anyway.
+  bool retry = true;
+};
+
+// One page of a list call.
+struct Page {
+  std::vector<Connection> connections;
+  int64_t total_count = -1;  // -1 when the API did not report a usable number
+};
+
+inline constexpr int kMaxPageSize = 1000;  // the API's maximum `limit`
 
 // Parses one connection object of the API's JSON.
 absl::StatusOr<Connection> ParseConnection(absl::string_view json_text);
+
+class ServiceWatcher;
 
 class VpcepClient {
  public:
   VpcepClient(ClientOptions options, std::shared_ptr<HttpTransport> transport,
               std::shared_ptr<Authenticator> auth, const core::StopSignal* stop);
+  ~VpcepClient();
   VpcepClient(const VpcepClient&) = delete;
   VpcepClient& operator=(const VpcepClient&) = delete;
 
-  // Every connection of the service, from a listing that started after this
-  // call, or with a positive max_age at most that long before it and after
-  // this client's last change to the service; concurrent callers share
-  // listings (see ListCoalescer).
-  ListCoalescer::Listing ListAllShared(
-      const std::string& service_id, absl::Duration max_age = absl::ZeroDuration()) const;
-  int64_t shared_list_fetches() const { return coalescer_.fetches(); }
+  // Lookups and waits for single connections, sized to the service (see
+  // watcher.h). What resources use.
+  ServiceWatcher& watcher() const { return *watcher_; }
+
+  // One page of the list call.
+  absl::StatusOr<Page> ListPage(absl::string_view service_id, const ListFilter& filter,
+                                int64_t offset, int limit, const CallOptions& call = {}) const;
 
   // Every connection of the service matching `filter`, across all pages.
-  // `deadline` bounds the retries: no backoff sleeps past it.
+  // Pages are walked in ascending creation order (connections created
+  // meanwhile land behind the walk) and de-duplicated by id; the result is
+  // then ordered as the filter asks. `deadline` bounds the whole walk.
   absl::StatusOr<std::vector<Connection>> ListConnections(
       absl::string_view service_id, const ListFilter& filter,
       absl::Time deadline = absl::InfiniteFuture()) const;
+
+  // The connection of one endpoint, asked by id: an exact answer (nullopt
+  // when the service has no connection of that endpoint).
+  absl::StatusOr<std::optional<Connection>> GetConnection(absl::string_view service_id,
+                                                          absl::string_view endpoint_id,
+                                                          const CallOptions& call = {}) const;
+
   // Answers whether an action whose answer was lost (no response, or a 5xx
   // that may have been sent after the action took effect) landed after all.
   using LandedCheck = std::function<bool()>;
@@ -101,35 +136,63 @@ class VpcepClient {
                                               absl::Time deadline = absl::InfiniteFuture(),
                                               const LandedCheck& landed = nullptr) const;
 
-  absl::StatusOr<Service> GetService(absl::string_view service_id) const;
+  absl::StatusOr<Service> GetService(absl::string_view service_id,
+                                     absl::Time deadline = absl::InfiniteFuture()) const;
 
   // Sets the description of one connection (PUT .../connections/description).
-  absl::StatusOr<std::vector<Connection>> UpdateDescription(absl::string_view service_id,
-                                                            absl::string_view endpoint_id,
-                                                            absl::string_view description) const;
+  absl::StatusOr<std::vector<Connection>> UpdateDescription(
+      absl::string_view service_id, absl::string_view endpoint_id,
+      absl::string_view description, absl::Time deadline = absl::InfiniteFuture()) const;
 
   const ClientOptions& options() const { return options_; }
+  const core::StopSignal* stop() const { return stop_; }
+  const RateGate& rate_gate() const { return gate_; }
 
  private:
   // Sends with retries; returns the 2xx response or an ApiErrorStatus.
   // `landed` as for Act: a lost answer that it confirms ends the call with an
   // empty 200 response instead of a resend.
   absl::StatusOr<HttpResponse> Call(absl::string_view operation, HttpRequest request,
-                                    bool retry_safe,
-                                    absl::Time deadline = absl::InfiniteFuture(),
+                                    bool retry_safe, const CallOptions& call = {},
                                     const LandedCheck& landed = nullptr) const;
+  // One request through the rate gate; the failure as an ApiErrorStatus.
+  absl::StatusOr<HttpResponse> SendOnce(absl::string_view operation, const HttpRequest& request,
+                                        absl::Time deadline) const;
   std::string ServiceUrl(absl::string_view service_id) const;
 
   ClientOptions options_;
   std::shared_ptr<HttpTransport> transport_;
   std::shared_ptr<Authenticator> auth_;
   const core::StopSignal* stop_;
-  mutable ListCoalescer coalescer_;
+  mutable RateGate gate_;
+  std::unique_ptr<ServiceWatcher> watcher_;
 };
 
 // Whether a failed call may be retried: network errors, 5xx, 429 and the
 // API's throttling / temporarily-unavailable codes. Never 401/403.
 bool IsRetryable(const absl::Status& status);
+
+// No answer at all, or a server error that may have come after the work was
+// done: the call may have taken effect.
+bool OutcomeUnknown(const absl::Status& status);
+
+// Retries with capped, jittered exponential backoff: Next() sleeps before the
+// next attempt, or says there is none (attempts used up, no time left before
+// the deadline, or a stop request).
+class Backoff {
+ public:
+  Backoff(const ClientOptions& options, absl::Time deadline, const core::StopSignal* stop);
+  // `failure`: why the last attempt failed. On false, `*final` is the status to
+  // return (the failure, noting why there is no further attempt).
+  bool Next(absl::string_view operation, const absl::Status& failure, absl::Status* final);
+
+ private:
+  const ClientOptions& options_;
+  absl::Time deadline_;
+  const core::StopSignal* stop_;
+  absl::Duration delay_;
+  int retries_ = 0;
+};
 
 }  // namespace vpcep::cloud
 

@@ -1,5 +1,8 @@
 #include "provider/cloud/list_coalescer.h"
 
+#include <exception>
+
+#include "absl/strings/str_cat.h"
 #include "provider/cloud/client.h"
 
 namespace vpcep::cloud {
@@ -12,24 +15,24 @@ struct ListCoalescer::Flight {
   Listing result = absl::UnknownError("not fetched");
 };
 
-bool ListCoalescer::Reusable(const Slot& slot, const Flight& flight, absl::Time now,
-                             absl::Duration max_age) const {
-  return max_age > absl::ZeroDuration() && flight.generation == slot.generation &&
-         now - flight.started <= max_age;
+bool ListCoalescer::Usable(const Slot& slot, const Flight& flight, absl::Time not_before,
+                           bool unchanged_since) const {
+  return flight.started >= not_before && (!unchanged_since || flight.generation == slot.generation);
 }
 
-ListCoalescer::Listing ListCoalescer::List(const std::string& service_id,
-                                           absl::Duration max_age) {
+ListCoalescer::Listing ListCoalescer::List(const std::string& service_id, absl::Time not_before,
+                                           bool unchanged_since) {
   std::unique_lock<std::mutex> lock(mu_);
   Slot& slot = slots_[service_id];
-  const absl::Time now = clock_();
-  if (slot.last && Reusable(slot, *slot.last, now, max_age)) return slot.last->result;
-
+  if (slot.last && Usable(slot, *slot.last, not_before, unchanged_since)) {
+    return slot.last->result;
+  }
   std::shared_ptr<Flight> mine;
   if (!slot.running) {
-    slot.running = mine = std::make_shared<Flight>();
-  } else if (Reusable(slot, *slot.running, now, max_age)) {
-    // A read may share the listing already under way.
+    mine = slot.running = std::make_shared<Flight>();
+    mine->started = clock_();
+    mine->generation = slot.generation;
+  } else if (Usable(slot, *slot.running, not_before, unchanged_since)) {
     std::shared_ptr<Flight> running = slot.running;
     ++waiting_;
     changed_.wait(lock, [&running] { return running->done; });
@@ -44,31 +47,45 @@ ListCoalescer::Listing ListCoalescer::List(const std::string& service_id,
     if (mine->done) return mine->result;
     mine->needs_leader = false;  // this caller fetches for the whole flight
   }
+  Lead(service_id, slot, mine, lock);
+  return mine->result;
+}
 
+void ListCoalescer::Lead(const std::string& service_id, Slot& slot,
+                         const std::shared_ptr<Flight>& flight,
+                         std::unique_lock<std::mutex>& lock) {
   ++fetches_;
-  mine->started = clock_();
-  mine->generation = slot.generation;
+  const absl::Time started = flight->started;
   lock.unlock();
-  Fetched fetched = fetch_(service_id);
-  Listing result = fetched.ok()
-                       ? Listing(std::make_shared<const std::vector<Connection>>(*std::move(fetched)))
-                       : Listing(fetched.status());
+  Listing result = absl::UnknownError("listing not finished");
+  try {
+    Fetched fetched = fetch_(service_id);
+    if (fetched.ok()) {
+      fetched->started = started;
+      result = std::make_shared<const Snapshot>(*std::move(fetched));
+    } else {
+      result = fetched.status();
+    }
+  } catch (const std::exception& e) {
+    result = absl::InternalError(absl::StrCat("listing failed: ", e.what()));
+  }
   lock.lock();
-  mine->result = std::move(result);
-  mine->done = true;
-  if (mine->result.ok()) slot.last = mine;
+  flight->result = std::move(result);
+  flight->done = true;
+  if (flight->result.ok()) slot.last = flight;
   // Hand over to the callers who arrived during this fetch.
   slot.running = std::move(slot.next);
-  if (slot.running) slot.running->needs_leader = true;
+  if (slot.running) {
+    slot.running->needs_leader = true;
+    slot.running->started = clock_();
+    slot.running->generation = slot.generation;
+  }
   changed_.notify_all();
-  return mine->result;
 }
 
 void ListCoalescer::Invalidate(const std::string& service_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  Slot& slot = slots_[service_id];
-  ++slot.generation;
-  slot.last.reset();
+  ++slots_[service_id].generation;
 }
 
 int ListCoalescer::waiting() const {

@@ -1,14 +1,14 @@
 // ListCoalescer shares whole-service list calls between concurrent callers.
 //
 // Terraform refreshes and waits on many approvals of one service at once; each
-// needs the service's connections. Two kinds of callers:
-//  - waits (max_age zero) never get a listing that started before they asked,
-//    since it could miss the change they wait for: callers arriving while a
-//    listing runs wait for the next one, which then serves all of them;
-//  - reads may take a listing that started at most max_age ago, provided this
-//    process changed nothing on the service since it started (Invalidate).
-// So N concurrent waits cost about two listings, and a refresh of N approvals
-// one listing. Thread-safe.
+// needs the service's connections. A caller says how fresh a listing must be:
+//  - it must have started at or after `not_before` (a wait passes the time
+//    after which it needs news; a read passes now minus the age it accepts);
+//  - a read also needs a listing made after this process last changed the
+//    service (Invalidate), since it would otherwise miss its own change.
+// A caller that finds no such listing done or under way waits for the next
+// one, which then serves every caller waiting for it. So N concurrent waits
+// share one call, and at most one call per service is in flight. Thread-safe.
 #ifndef VPCEP_PROVIDER_CLOUD_LIST_COALESCER_H_
 #define VPCEP_PROVIDER_CLOUD_LIST_COALESCER_H_
 
@@ -28,24 +28,35 @@ namespace vpcep::cloud {
 
 struct Connection;
 
+// What one listing of a service showed.
+struct Snapshot {
+  std::vector<Connection> connections;
+  // True when the listing holds every connection of the service in one
+  // answer, so a connection it lacks is proven absent. A listing of several
+  // pages can shift while it is read and proves nothing by omission.
+  bool complete = true;
+  int64_t total_count = -1;  // as the API reported it; -1 when unknown
+  absl::Time started = absl::InfinitePast();  // set by the coalescer
+};
+
 class ListCoalescer {
  public:
-  using Fetched = absl::StatusOr<std::vector<Connection>>;
+  using Fetched = absl::StatusOr<Snapshot>;
   // Shared, not copied: ten waiters on a 500-connection service would
   // otherwise each hold a copy of it.
-  using Listing = absl::StatusOr<std::shared_ptr<const std::vector<Connection>>>;
+  using Listing = absl::StatusOr<std::shared_ptr<const Snapshot>>;
   using Fetch = std::function<Fetched(const std::string& service_id)>;
   using Clock = std::function<absl::Time()>;
 
   explicit ListCoalescer(Fetch fetch, Clock clock = &absl::Now)
       : fetch_(std::move(fetch)), clock_(std::move(clock)) {}
 
-  // A listing of `service_id` that started after this call began, or, when
-  // max_age is positive, at most max_age before it and after the last
-  // Invalidate of the service.
-  Listing List(const std::string& service_id, absl::Duration max_age = absl::ZeroDuration());
+  // A listing of `service_id` that started at or after `not_before` and, when
+  // `unchanged_since` is set, after the last Invalidate of the service.
+  Listing List(const std::string& service_id, absl::Time not_before,
+               bool unchanged_since = false);
 
-  // This process changed the service: earlier listings are no longer reused.
+  // This process changed the service: earlier listings no longer serve reads.
   void Invalidate(const std::string& service_id);
 
   // Listings actually fetched (for tests and benchmarks).
@@ -59,11 +70,15 @@ class ListCoalescer {
     uint64_t generation = 0;          // bumped by Invalidate
     std::shared_ptr<Flight> running;  // fetch in progress
     std::shared_ptr<Flight> next;     // callers waiting for a fresh fetch
-    std::shared_ptr<Flight> last;     // latest successful fetch (for reads)
+    std::shared_ptr<Flight> last;     // latest successful fetch
   };
 
-  bool Reusable(const Slot& slot, const Flight& flight, absl::Time now,
-                absl::Duration max_age) const;
+  bool Usable(const Slot& slot, const Flight& flight, absl::Time not_before,
+              bool unchanged_since) const;
+  // Runs the fetch for `flight` and hands the slot over to the next flight,
+  // whatever the fetch does (a flight left unfinished would hang its waiters).
+  void Lead(const std::string& service_id, Slot& slot, const std::shared_ptr<Flight>& flight,
+            std::unique_lock<std::mutex>& lock);
 
   Fetch fetch_;
   Clock clock_;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "provider/cloud/api_error.h"
+#include "provider/cloud/watcher.h"
 #include "provider/core/log.h"
 #include "provider/core/plan.h"
 #include "resources/vpcep_provider.h"
@@ -90,78 +91,20 @@ void ValidateId(const Value& v, const char* attr, Diagnostics& diags) {
   }
 }
 
-// The API's error entries of a failed connection, and the request ids that
-// support needs to trace it: the accept (when this apply sent one) and the
-// listing that reported the failure.
-std::string ErrorDetails(const cloud::Connection& c, absl::string_view receive_request_id = "") {
-  std::vector<std::string> parts;
-  for (const cloud::ConnectionError& e : c.errors) {
-    parts.push_back(absl::StrCat(e.code, ": ", e.message));
-  }
-  std::string text = parts.empty() ? "no error details reported" : absl::StrJoin(parts, "; ");
-  std::vector<std::string> ids;
-  if (!receive_request_id.empty()) {
-    ids.push_back(absl::StrCat("receive request id ", receive_request_id));
-  }
-  if (!c.request_id.empty()) {
-    ids.push_back(absl::StrCat("reported failed by request id ", c.request_id));
-  }
-  if (!ids.empty()) absl::StrAppend(&text, " (", absl::StrJoin(ids, ", "), ")");
-  return text;
-}
-
-// Polls the list call until the connection reaches `target`, disappears (only
-// when `gone_ok`), fails, or the deadline or a stop request comes first.
-// `last` keeps the latest observation, for the state saved on failure.
-absl::StatusOr<std::optional<cloud::Connection>> WaitForStatus(
-    const cloud::VpcepClient& client, const core::StopSignal& stop, const std::string& service_id,
-    const std::string& endpoint_id, absl::string_view target, bool gone_ok,
-    absl::Time deadline, absl::Duration timeout, std::optional<cloud::Connection>& last,
-    absl::string_view action_request_id = "") {
-  // Gentle growth: most transitions take about a second, so polls at 0.25 s,
-  // 0.63 s and 1.19 s catch them soon after, while concurrent waits on one
-  // service share each listing (ListAllShared) to spare the rate limit.
-  absl::Duration interval = absl::Milliseconds(250);
-  while (true) {
-    absl::StatusOr<std::optional<cloud::Connection>> found =
-        FindConnection(client, service_id, endpoint_id);
-    if (!found.ok()) return found.status();
-    last = *found;
-    if (!last.has_value()) {
-      if (gone_ok) return last;
-      return absl::NotFoundError(absl::StrCat("endpoint ", endpoint_id,
-                                              " is no longer connected to service ", service_id));
-    }
-    if (last->status == target) return last;
-    if (last->status == "failed") {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "connection of endpoint ", endpoint_id, " failed: ",
-          ErrorDetails(*last, action_request_id)));
-    }
-    absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          "timed out after ", absl::FormatDuration(timeout), " waiting for endpoint ",
-          endpoint_id, " to become ", target, " (last status: ", last->status, ")"));
-    }
-    if (!stop.SleepFor(std::min(interval, left))) {
-      return absl::CancelledError(absl::StrCat("interrupted while waiting for endpoint ",
-                                               endpoint_id, " to become ", target));
-    }
-    interval = std::min(interval * 1.5, absl::Seconds(2));
-  }
-}
-
 // After an action failed in a way that leaves its outcome open (no answer, a
-// server error, throttling once retries ran out), the list call tells whether
-// it landed after all; trusting only the error would misreport the state.
-bool ActionTookEffect(const cloud::VpcepClient& client, const std::string& service_id,
-                      const std::string& endpoint_id, const absl::Status& failure,
-                      std::initializer_list<absl::string_view> effect_statuses) {
-  if (!cloud::IsRetryable(failure) && cloud::ApiHttpStatus(failure) != 0) return false;
+// server error, throttling once retries ran out), a lookup tells whether it
+// landed after all; trusting only the error would misreport the state.
+// nullopt: the lookup failed too, so the outcome stays unknown.
+std::optional<bool> ActionTookEffect(const cloud::ServiceWatcher& watcher,
+                                     const std::string& service_id,
+                                     const std::string& endpoint_id, const absl::Status& failure,
+                                     std::initializer_list<absl::string_view> effect_statuses,
+                                     absl::Time deadline) {
+  if (!cloud::IsRetryable(failure) && !cloud::OutcomeUnknown(failure)) return false;
   absl::StatusOr<std::optional<cloud::Connection>> now =
-      FindConnection(client, service_id, endpoint_id);
-  if (!now.ok() || !now->has_value()) return false;
+      watcher.Find(service_id, endpoint_id, absl::ZeroDuration(), deadline);
+  if (!now.ok()) return std::nullopt;
+  if (!now->has_value()) return false;
   for (absl::string_view s : effect_statuses) {
     if ((*now)->status == s) return true;
   }
@@ -202,24 +145,6 @@ absl::StatusOr<absl::Duration> ParseTimeout(const Value& timeouts, const char* w
         "\"", v.AsString(), "\" is not a positive duration such as \"30s\", \"10m\" or \"1h30m\""));
   }
   return d;
-}
-
-absl::StatusOr<std::optional<cloud::Connection>> FindConnection(const cloud::VpcepClient& client,
-                                                                const std::string& service_id,
-                                                                const std::string& endpoint_id,
-                                                                absl::Duration max_age) {
-  // Whole-service listings shared between concurrent reads and waits cost far
-  // fewer calls than one filtered call per approval.
-  cloud::ListCoalescer::Listing list = client.ListAllShared(service_id, max_age);
-  if (!list.ok()) {
-    // The API answers a missing service with HTTP 400 EndPoint.2003.
-    if (cloud::ApiErrorCode(list.status()) == "EndPoint.2003") return std::nullopt;
-    return list.status();
-  }
-  for (const cloud::Connection& c : **list) {
-    if (c.id == endpoint_id) return std::optional<cloud::Connection>(c);
-  }
-  return std::nullopt;
 }
 
 void ConnectionApproval::ValidateConfig(const Value& config, Diagnostics& diags) const {
@@ -264,7 +189,7 @@ void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& 
   std::string service_id = state.Attr("service_id").AsString();
   std::string endpoint_id = state.Attr("endpoint_id").AsString();
   absl::StatusOr<std::optional<cloud::Connection>> found =
-      FindConnection(**client, service_id, endpoint_id, kReadListingMaxAge);
+      (*client)->watcher().Find(service_id, endpoint_id, kReadListingMaxAge);
   if (!found.ok()) {
     resp.diags.AddStatus(absl::StrCat("Cannot read approval ", service_id, "/", endpoint_id),
                          found.status());
@@ -318,14 +243,17 @@ void ConnectionApproval::Apply(const core::ApplyRequest& req, core::ApplyRespons
 
 void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& planned,
                                 core::ApplyResponse& resp) {
-  const core::StopSignal& stop = provider_.stop();
+  const cloud::ServiceWatcher& watcher = client.watcher();
   std::string service_id = planned.Attr("service_id").AsString();
   std::string endpoint_id = planned.Attr("endpoint_id").AsString();
   std::string what = absl::StrCat(service_id, "/", endpoint_id);
   resp.new_state = Value::Null(planned.type());
+  absl::Duration timeout =
+      ParseTimeout(planned.Attr("timeouts"), "create").value_or(kDefaultTimeout);
+  absl::Time deadline = absl::Now() + timeout;
 
   absl::StatusOr<std::optional<cloud::Connection>> current =
-      FindConnection(client, service_id, endpoint_id);
+      watcher.Find(service_id, endpoint_id, absl::ZeroDuration(), deadline);
   if (!current.ok()) {
     resp.diags.AddStatus(absl::StrCat("Cannot approve ", what), current.status());
     return;
@@ -338,20 +266,18 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
         {PathStep::Attr("endpoint_id")});
     return;
   }
-  absl::Duration timeout =
-      ParseTimeout(planned.Attr("timeouts"), "create").value_or(kDefaultTimeout);
-  absl::Time deadline = absl::Now() + timeout;
-  if ((*current)->status == "failed") {
+  const std::string& status = (*current)->status;
+  if (status == "failed") {
     resp.diags.AddError(absl::StrCat("Cannot approve ", what),
                         absl::StrCat("The connection of endpoint ", endpoint_id,
-                                     " has failed: ", ErrorDetails(**current)),
+                                     " has failed: ", cloud::FailureDetails(**current)),
                         {PathStep::Attr("endpoint_id")});
     return;
   }
   std::string receive_request_id;
-  if ((*current)->status == "accepted") {
+  if (status == "accepted") {
     // Adopted without a POST. Say so when the service accepts everything by itself.
-    absl::StatusOr<cloud::Service> service = client.GetService(service_id);
+    absl::StatusOr<cloud::Service> service = client.GetService(service_id, deadline);
     if (service.ok() && !service->approval_enabled) {
       resp.diags.AddWarning(
           "Service does not require approval",
@@ -360,34 +286,43 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
                        "destroying it still rejects the connection."),
           {PathStep::Attr("service_id")});
     }
+  } else if (status == "creating") {
+    // A receive already went out (an earlier apply that was killed, or
+    // another client): wait for it instead of sending a second one.
+    core::LogInfo("connection already being accepted; waiting without a new receive",
+                  {{"service_id", service_id}, {"endpoint_id", endpoint_id}});
   } else {
     // A receive that landed leaves the connection `creating` at once (then
-    // `accepted` or `failed`), which the list shows.
+    // `accepted` or `failed`), which a lookup shows.
+    const std::initializer_list<absl::string_view> landed_statuses = {"creating", "accepted",
+                                                                      "failed"};
     auto landed = [&] {
-      absl::StatusOr<std::optional<cloud::Connection>> now =
-          FindConnection(client, service_id, endpoint_id);
-      if (!now.ok() || !now->has_value()) return false;
-      const std::string& status = (*now)->status;
-      return status == "creating" || status == "accepted" || status == "failed";
+      return ActionTookEffect(watcher, service_id, endpoint_id, absl::UnavailableError("lost"),
+                              landed_statuses, deadline)
+          .value_or(false);
     };
     absl::StatusOr<std::vector<cloud::Connection>> acted =
         client.Act(service_id, "receive", endpoint_id, deadline, landed);
     if (acted.ok() && !acted->empty()) receive_request_id = acted->front().request_id;
-    if (!acted.ok() && cloud::ApiErrorCode(acted.status()) != "EndPoint.2014" &&
-        !ActionTookEffect(client, service_id, endpoint_id, acted.status(),
-                          {"creating", "accepted", "failed"})) {
-      if (cloud::ApiHttpStatus(acted.status()) == 0) {
-        // No answer: the receive may have taken effect, so keep tracking it.
-        resp.new_state = ConnectionState(planned, service_id, **current);
+    if (!acted.ok() && !cloud::IsAlreadyConnected(acted.status())) {
+      std::optional<bool> took_effect = ActionTookEffect(
+          watcher, service_id, endpoint_id, acted.status(), landed_statuses, deadline);
+      if (took_effect != true) {
+        if (!took_effect.has_value()) {
+          // The receive may have taken effect and nothing could confirm
+          // either way: keep tracking it (the error taints it) rather than
+          // risk an accepted connection that state does not know.
+          resp.new_state = ConnectionState(planned, service_id, **current);
+        }
+        resp.diags.AddStatus(absl::StrCat("Cannot approve ", what), acted.status());
+        return;
       }
-      resp.diags.AddStatus(absl::StrCat("Cannot approve ", what), acted.status());
-      return;
     }
   }
   std::optional<cloud::Connection> last = *current;
+  cloud::WaitSpec spec{"accepted", false, deadline, timeout, receive_request_id};
   absl::StatusOr<std::optional<cloud::Connection>> done =
-      WaitForStatus(client, stop, service_id, endpoint_id, "accepted", false, deadline, timeout,
-                    last, receive_request_id);
+      watcher.Wait(service_id, endpoint_id, spec, last);
   if (!done.ok()) {
     // The receive went out: keep the approval in state with the last status
     // seen (Terraform marks it tainted), so an acceptance completing later is
@@ -417,17 +352,24 @@ void ConnectionApproval::SetDescription(const cloud::VpcepClient& client, const 
     return;
   }
   absl::StatusOr<std::optional<cloud::Connection>> found =
-      FindConnection(client, service_id, endpoint_id);
+      client.watcher().Find(service_id, endpoint_id);
   if (found.ok() && found->has_value()) {
     resp.new_state = ConnectionState(planned, service_id, **found);
-  } else {
+  } else if (found.ok()) {
     resp.diags.AddError("Connection vanished after its description was set",
-                        absl::StrCat("Endpoint ", endpoint_id, " is no longer listed."));
+                        absl::StrCat("Endpoint ", endpoint_id, " is no longer connected to "
+                                     "service ", service_id, "."));
+  } else {
+    // Written but not read back: state keeps what it had, so the next plan
+    // proposes the change again instead of recording an unconfirmed value.
+    resp.diags.AddStatus(absl::StrCat("Cannot read back ", service_id, "/", endpoint_id),
+                         found.status());
   }
 }
 
 void ConnectionApproval::Delete(const cloud::VpcepClient& client, const Value& prior,
                                 core::ApplyResponse& resp) {
+  const cloud::ServiceWatcher& watcher = client.watcher();
   std::string service_id = prior.Attr("service_id").AsString();
   std::string endpoint_id = prior.Attr("endpoint_id").AsString();
   std::string what = absl::StrCat(service_id, "/", endpoint_id);
@@ -446,21 +388,20 @@ void ConnectionApproval::Delete(const cloud::VpcepClient& client, const Value& p
   absl::StatusOr<std::vector<cloud::Connection>> acted =
       client.Act(service_id, "reject", endpoint_id, deadline);
   if (!acted.ok()) {
-    std::string code = cloud::ApiErrorCode(acted.status());
-    if (code == "EndPoint.2006" || code == "EndPoint.2008" || code == "EndPoint.2013" ||
-        code == "EndPoint.2003") {
+    if (cloud::IsConnectionGone(acted.status()) || cloud::IsServiceGone(acted.status())) {
       resp.new_state = Value::Null(prior.type());  // already gone: nothing to reject
       return;
     }
-    if (!ActionTookEffect(client, service_id, endpoint_id, acted.status(), {"rejected"})) {
+    if (ActionTookEffect(watcher, service_id, endpoint_id, acted.status(), {"rejected"},
+                         deadline) != true) {
       resp.diags.AddStatus(absl::StrCat("Cannot reject ", what), acted.status());
       return;
     }
   }
   std::optional<cloud::Connection> last;
+  cloud::WaitSpec spec{"rejected", true, deadline, timeout, ""};
   absl::StatusOr<std::optional<cloud::Connection>> done =
-      WaitForStatus(client, provider_.stop(), service_id, endpoint_id, "rejected", true,
-                    deadline, timeout, last);
+      watcher.Wait(service_id, endpoint_id, spec, last);
   if (!done.ok()) {
     resp.diags.AddStatus(absl::StrCat("Rejection of ", what, " did not complete"),
                          done.status());

@@ -46,15 +46,9 @@ class ConnectionApproval : public core::Resource {
 core::Value ConnectionState(const core::Value& base, const std::string& service_id,
                             const cloud::Connection& connection);
 
-// How old a listing a Read may use (see ListCoalescer): one plan refreshes all
+// How old a listing a Read may use (see ServiceWatcher::Find): one plan refreshes all
 // approvals of a service from one listing, while waits always list afresh.
 inline constexpr absl::Duration kReadListingMaxAge = absl::Seconds(10);
-
-// Looks up one connection by endpoint id; nullopt when the service has none.
-// max_age as for VpcepClient::ListAllShared.
-absl::StatusOr<std::optional<cloud::Connection>> FindConnection(
-    const cloud::VpcepClient& client, const std::string& service_id,
-    const std::string& endpoint_id, absl::Duration max_age = absl::ZeroDuration());
 
 }  // namespace vpcep::resources
 

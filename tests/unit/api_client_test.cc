@@ -13,6 +13,7 @@
 #include "nlohmann/json.hpp"
 #include "provider/cloud/api_error.h"
 #include "provider/cloud/client.h"
+#include "provider/cloud/watcher.h"
 
 namespace vpcep::cloud {
 namespace {
@@ -219,8 +220,8 @@ TEST_F(ClientTest, ConcurrentReadsOfOneServiceShareListCalls) {
   std::atomic<int> complete{0};
   for (int i = 0; i < kReaders; ++i) {
     readers.emplace_back([&] {
-      auto list = client_->ListAllShared("svc");
-      if (list.ok() && (*list)->size() == 100u) ++complete;
+      auto found = client_->watcher().Find("svc", "ep-42", absl::Seconds(10));
+      if (found.ok() && found->has_value()) ++complete;
     });
   }
   for (auto& t : readers) t.join();
@@ -228,16 +229,18 @@ TEST_F(ClientTest, ConcurrentReadsOfOneServiceShareListCalls) {
   size_t calls = transport_->requests.size();
   std::printf("%d concurrent reads of one service took %zu list calls\n", kReaders, calls);
   EXPECT_LE(calls, 10u);
-  EXPECT_EQ(client_->shared_list_fetches(), static_cast<int64_t>(calls));
+  EXPECT_EQ(client_->watcher().stats().listings, static_cast<int64_t>(calls));
 }
 
 TEST_F(ClientTest, SequentialReadsNeverReuseAnEarlierListing) {
   transport_->total = 1;
-  ASSERT_TRUE(client_->ListAllShared("svc").ok());
+  auto first = client_->watcher().Find("svc", "ep-1");
+  ASSERT_TRUE(first.ok());
+  EXPECT_FALSE(first->has_value());
   transport_->total = 2;
-  auto second = client_->ListAllShared("svc");
+  auto second = client_->watcher().Find("svc", "ep-1");
   ASSERT_TRUE(second.ok());
-  EXPECT_EQ((*second)->size(), 2u);
+  EXPECT_TRUE(second->has_value());
   EXPECT_EQ(transport_->requests.size(), 2u);
 }
 

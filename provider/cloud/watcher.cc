@@ -1,0 +1,325 @@
+#include "provider/cloud/watcher.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "provider/cloud/api_error.h"
+#include "provider/core/log.h"
+
+namespace vpcep::cloud {
+namespace {
+
+// Before any transition has been seen: most take about a second.
+constexpr absl::Duration kFirstLook = absl::Milliseconds(250);
+constexpr absl::Duration kMinStep = absl::Milliseconds(100);
+constexpr absl::Duration kMaxStep = absl::Seconds(2);
+// A poll that began this long before a waiter's turn still serves it, so
+// waiters due at nearly the same moment share one call.
+constexpr absl::Duration kShareWindow = absl::Milliseconds(50);
+// Waits on a large service ask by id after this many polls without news of
+// their connection (it may have been deleted, or changed long ago).
+constexpr int kPollsBeforeById = 3;
+
+absl::Duration Step(absl::Duration waited) {
+  return std::clamp(waited / 10, kMinStep, kMaxStep);
+}
+
+const Connection* FindIn(const Snapshot& snapshot, const std::string& endpoint_id) {
+  for (const Connection& c : snapshot.connections) {
+    if (c.id == endpoint_id) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string FailureDetails(const Connection& c, absl::string_view action_request_id) {
+  std::vector<std::string> parts;
+  for (const ConnectionError& e : c.errors) parts.push_back(absl::StrCat(e.code, ": ", e.message));
+  std::string text = parts.empty() ? "no error details reported" : absl::StrJoin(parts, "; ");
+  std::vector<std::string> ids;
+  if (!action_request_id.empty()) {
+    ids.push_back(absl::StrCat("receive request id ", action_request_id));
+  }
+  if (!c.request_id.empty()) ids.push_back(absl::StrCat("reported failed by request id ", c.request_id));
+  if (!ids.empty()) absl::StrAppend(&text, " (", absl::StrJoin(ids, ", "), ")");
+  return text;
+}
+
+struct ServiceWatcher::Observation {
+  enum class Kind { kSeen, kAbsent, kMissed, kError };
+  Kind kind = Kind::kMissed;
+  Connection connection;  // kSeen
+  absl::Status error;     // kError, or why a poll was missed
+  absl::Time started = absl::InfinitePast();  // of the listing looked at
+};
+
+ServiceWatcher::ServiceWatcher(const VpcepClient& client)
+    : client_(client),
+      listings_([this](const std::string& id) { return FetchFirstPage(id); }),
+      recent_([this](const std::string& id) { return FetchRecent(id); }) {}
+
+ListCoalescer::Fetched ServiceWatcher::FetchFirstPage(const std::string& service_id) const {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.listings;
+  }
+  ListFilter oldest_first;
+  oldest_first.sort_key = "create_at";
+  oldest_first.sort_dir = "asc";
+  // One attempt: callers retry (reads) or poll again (waits) on their own
+  // schedule, so one faulty call never holds every caller of the service.
+  absl::StatusOr<Page> page =
+      client_.ListPage(service_id, oldest_first, 0, kMaxPageSize, {absl::InfiniteFuture(), false});
+  if (!page.ok()) return page.status();
+  Snapshot s;
+  const int64_t got = static_cast<int64_t>(page->connections.size());
+  s.total_count = page->total_count;
+  s.complete = page->total_count >= 0 ? page->total_count <= got : got < kMaxPageSize;
+  s.connections = std::move(page->connections);
+  std::lock_guard<std::mutex> lock(mu_);
+  services_[service_id].large = !s.complete;
+  return s;
+}
+
+ListCoalescer::Fetched ServiceWatcher::FetchRecent(const std::string& service_id) const {
+  int limit;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.polls;
+    // Room for every waiter's change plus others' churn, not the service.
+    limit = std::clamp(4 * services_[service_id].waiters + 20, 20, kMaxPageSize);
+  }
+  ListFilter newest_change_first;
+  newest_change_first.sort_key = "update_at";
+  newest_change_first.sort_dir = "desc";
+  absl::StatusOr<Page> page = client_.ListPage(service_id, newest_change_first, 0, limit,
+                                               {absl::InfiniteFuture(), false});
+  if (!page.ok()) return page.status();
+  Snapshot s;
+  s.complete = false;  // the newest changes only: absence proves nothing
+  s.total_count = page->total_count;
+  s.connections = std::move(page->connections);
+  return s;
+}
+
+absl::StatusOr<std::optional<Connection>> ServiceWatcher::ById(const std::string& service_id,
+                                                               const std::string& endpoint_id,
+                                                               const CallOptions& call) const {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.by_id;
+  }
+  absl::StatusOr<std::optional<Connection>> found =
+      client_.GetConnection(service_id, endpoint_id, call);
+  if (!found.ok() && IsServiceGone(found.status())) return std::optional<Connection>();
+  return found;
+}
+
+bool ServiceWatcher::IsLarge(const std::string& service_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = services_.find(service_id);
+  return it != services_.end() && it->second.large;
+}
+
+absl::StatusOr<std::optional<Connection>> ServiceWatcher::FindOnce(
+    const std::string& service_id, const std::string& endpoint_id, absl::Duration max_age,
+    absl::Time deadline) const {
+  if (!IsLarge(service_id)) {
+    const bool read = max_age > absl::ZeroDuration();
+    ListCoalescer::Listing listing =
+        listings_.List(service_id, read ? absl::Now() - max_age : absl::Now(), read);
+    if (!listing.ok()) {
+      // No service, so no connection to it: exact.
+      if (IsServiceGone(listing.status())) return std::optional<Connection>();
+      return listing.status();
+    }
+    if (const Connection* c = FindIn(**listing, endpoint_id)) return std::optional<Connection>(*c);
+    if ((*listing)->complete) return std::optional<Connection>();
+  }
+  return ById(service_id, endpoint_id, {deadline, false});
+}
+
+absl::StatusOr<std::optional<Connection>> ServiceWatcher::Find(const std::string& service_id,
+                                                               const std::string& endpoint_id,
+                                                               absl::Duration max_age,
+                                                               absl::Time deadline) const {
+  Backoff backoff(client_.options(), deadline, client_.stop());
+  const std::string operation = absl::StrCat("look up endpoint ", endpoint_id);
+  while (true) {
+    absl::StatusOr<std::optional<Connection>> found =
+        FindOnce(service_id, endpoint_id, max_age, deadline);
+    if (found.ok()) return found;
+    absl::Status final;
+    if (!backoff.Next(operation, found.status(), &final)) return final;
+  }
+}
+
+ServiceWatcher::Observation ServiceWatcher::Observe(const std::string& service_id,
+                                                    const std::string& endpoint_id,
+                                                    absl::Time not_before, absl::Time deadline,
+                                                    int& unanswered) const {
+  using Kind = Observation::Kind;
+  Observation o;
+  auto from = [&o](const absl::Status& status) {
+    o.kind = IsServiceGone(status) ? Kind::kAbsent : IsRetryable(status) ? Kind::kMissed
+                                                                          : Kind::kError;
+    o.error = status;
+  };
+  if (!IsLarge(service_id)) {
+    ListCoalescer::Listing listing = listings_.List(service_id, not_before);
+    if (!listing.ok()) {
+      from(listing.status());
+      return o;
+    }
+    o.started = (*listing)->started;
+    if (const Connection* c = FindIn(**listing, endpoint_id)) {
+      o.kind = Kind::kSeen;
+      o.connection = *c;
+      return o;
+    }
+    if ((*listing)->complete) {
+      o.kind = Kind::kAbsent;
+      return o;
+    }
+    // The service turned out large: go on as for one.
+  }
+  if (unanswered < kPollsBeforeById) {
+    ListCoalescer::Listing recent = recent_.List(service_id, not_before);
+    if (recent.ok()) {
+      o.started = (*recent)->started;
+      if (const Connection* c = FindIn(**recent, endpoint_id)) {
+        unanswered = 0;
+        o.kind = Kind::kSeen;
+        o.connection = *c;
+        return o;
+      }
+      ++unanswered;
+      o.kind = Kind::kMissed;
+      return o;
+    }
+    from(recent.status());
+    if (o.kind != Kind::kMissed) return o;
+  }
+  unanswered = 0;
+  o.started = absl::Now();
+  absl::StatusOr<std::optional<Connection>> found =
+      ById(service_id, endpoint_id, {deadline, false});
+  if (!found.ok()) {
+    from(found.status());
+  } else if (found->has_value()) {
+    o.kind = Kind::kSeen;
+    o.connection = **found;
+  } else {
+    o.kind = Kind::kAbsent;
+  }
+  return o;
+}
+
+absl::Duration ServiceWatcher::Estimate(const std::string& service_id,
+                                        const std::string& target) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& estimates = services_[service_id].estimate;
+  auto it = estimates.find(target);
+  return it == estimates.end() ? kFirstLook : it->second;
+}
+
+void ServiceWatcher::Learn(const std::string& service_id, const std::string& target,
+                           absl::Duration seen_at, bool first_look) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::Duration& e = services_[service_id].estimate.emplace(target, kFirstLook).first->second;
+  // Seen at the first look: the transition may be quicker than thought, so
+  // look a little earlier next time. Seen later: look first just before
+  // where it was seen. Either way the estimate hovers around the real time.
+  e = first_look ? std::max(kMinStep, std::min(e, seen_at) * 0.95) : seen_at / 1.05;
+}
+
+void ServiceWatcher::AddWaiter(const std::string& service_id, int delta) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  services_[service_id].waiters += delta;
+}
+
+absl::StatusOr<std::optional<Connection>> ServiceWatcher::Wait(
+    const std::string& service_id, const std::string& endpoint_id, const WaitSpec& spec,
+    std::optional<Connection>& last) const {
+  using Kind = Observation::Kind;
+  AddWaiter(service_id, 1);
+  struct Leave {
+    const ServiceWatcher* w;
+    const std::string& id;
+    ~Leave() { w->AddWaiter(id, -1); }
+  } leave{this, service_id};
+
+  const core::StopSignal* stop = client_.stop();
+  const absl::Time start = absl::Now();
+  absl::Time due = start + Estimate(service_id, spec.target);
+  absl::Time looked = start;  // news must come from a listing started after this
+  int unanswered = 0;
+  bool first_look = true;
+  while (true) {
+    due = std::min(due, spec.deadline);
+    absl::Duration sleep = due - absl::Now();
+    if (sleep > absl::ZeroDuration()) {
+      bool woke = stop != nullptr ? stop->SleepFor(sleep) : (absl::SleepFor(sleep), true);
+      if (!woke) {
+        return absl::CancelledError(absl::StrCat("interrupted while waiting for endpoint ",
+                                                 endpoint_id, " to become ", spec.target));
+      }
+    }
+    const absl::Time not_before = std::max(looked, due - kShareWindow);
+    Observation o = Observe(service_id, endpoint_id, not_before, spec.deadline, unanswered);
+    const absl::Time now = absl::Now();
+    looked = std::max(looked, std::min(o.started, now)) + absl::Nanoseconds(1);
+    switch (o.kind) {
+      case Kind::kSeen:
+        last = o.connection;
+        if (o.connection.status == spec.target) {
+          Learn(service_id, spec.target, now - start, first_look);
+          return last;
+        }
+        if (o.connection.status == "failed") {
+          return absl::FailedPreconditionError(
+              absl::StrCat("connection of endpoint ", endpoint_id, " failed: ",
+                           FailureDetails(o.connection, spec.action_request_id)));
+        }
+        break;
+      case Kind::kAbsent:
+        if (spec.gone_ok) {
+          last.reset();
+          return std::optional<Connection>();
+        }
+        return absl::NotFoundError(absl::StrCat("endpoint ", endpoint_id,
+                                                " is no longer connected to service ", service_id));
+      case Kind::kError:
+        return o.error;
+      case Kind::kMissed:
+        if (!o.error.ok()) {
+          core::LogDebug("poll missed", {{"service_id", service_id},
+                                         {"error", std::string(o.error.message())}});
+        }
+        break;
+    }
+    first_look = false;
+    if (now >= spec.deadline) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "timed out after ", absl::FormatDuration(spec.timeout), " waiting for endpoint ",
+          endpoint_id, " to become ", spec.target, " (last status: ",
+          last.has_value() ? last->status : "unknown", ")"));
+    }
+    due = now + Step(now - start);
+  }
+}
+
+void ServiceWatcher::Changed(const std::string& service_id) const {
+  listings_.Invalidate(service_id);
+}
+
+ServiceWatcher::Stats ServiceWatcher::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+}  // namespace vpcep::cloud

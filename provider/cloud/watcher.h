@@ -1,0 +1,122 @@
+// ServiceWatcher: finds single connections and waits for their status, at a
+// cost that follows the approvals being managed, not the size of the service.
+//
+// Evidence rules (a connection is declared gone only on exact evidence):
+//  - a listing that holds the whole service in one answer is a snapshot: what
+//    it lacks is absent;
+//  - a call filtered by endpoint id is exact for that endpoint;
+//  - a listing of several pages can shift while it is read, so an item
+//    missing from it proves nothing; only presence counts.
+//
+// Sizing: the first listing of a service (one page of up to 1,000, oldest
+// first) tells its size. Small services keep one shared whole-service listing
+// for every read and wait. On large ones, reads ask by id, and waits share a
+// poll of the most recently changed connections (sort by update time), which
+// shows a transition without listing the service; a wait that the poll does
+// not answer asks by id now and then.
+//
+// Waits of one service share polls: at most one poll of a service is in
+// flight, each result serves every waiter that needs news newer than its last
+// look, and the poll cadence follows the transition times observed (the first
+// look comes when the service's transitions have been taking, then every 10%
+// of the time waited). A failed poll is a missed poll; waits end on their own
+// deadline. Thread-safe.
+#ifndef VPCEP_PROVIDER_CLOUD_WATCHER_H_
+#define VPCEP_PROVIDER_CLOUD_WATCHER_H_
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "provider/cloud/client.h"
+#include "provider/cloud/list_coalescer.h"
+
+namespace vpcep::cloud {
+
+// What to wait for.
+struct WaitSpec {
+  std::string target;  // "accepted" or "rejected"
+  bool gone_ok = false;  // absence counts as done (a rejected endpoint may be deleted)
+  absl::Time deadline = absl::InfiniteFuture();
+  absl::Duration timeout = absl::InfiniteDuration();  // named in the timeout error
+  // The request id of the action waited on, named when the connection fails.
+  std::string action_request_id;
+};
+
+// The API's error entries of a failed connection, and the request ids that
+// support needs to trace it.
+std::string FailureDetails(const Connection& c, absl::string_view action_request_id = "");
+
+class ServiceWatcher {
+ public:
+  explicit ServiceWatcher(const VpcepClient& client);
+
+  // The connection of `endpoint_id` as the API shows it, or nullopt when the
+  // service (or the service itself) proves it has none. `max_age` > 0 lets a
+  // read use a small service's listing that started that long ago, unless
+  // this process changed the service since. Retries transient failures.
+  absl::StatusOr<std::optional<Connection>> Find(
+      const std::string& service_id, const std::string& endpoint_id,
+      absl::Duration max_age = absl::ZeroDuration(),
+      absl::Time deadline = absl::InfiniteFuture()) const;
+
+  // Waits until the connection shows spec.target; nullopt when it is gone
+  // and spec.gone_ok. Errors: NotFound (gone), FailedPrecondition (the
+  // connection failed, with its error details), DeadlineExceeded, Cancelled
+  // (a stop request). `last` keeps the latest observation.
+  absl::StatusOr<std::optional<Connection>> Wait(const std::string& service_id,
+                                                 const std::string& endpoint_id,
+                                                 const WaitSpec& spec,
+                                                 std::optional<Connection>& last) const;
+
+  // This process changed the service: reads no longer reuse earlier listings.
+  void Changed(const std::string& service_id) const;
+
+  // For tests and benchmarks.
+  struct Stats {
+    int64_t listings = 0;  // whole-service listings (first page)
+    int64_t polls = 0;     // recent-changes polls of large services
+    int64_t by_id = 0;     // calls filtered by endpoint id
+  };
+  Stats stats() const;
+  bool IsLarge(const std::string& service_id) const;
+
+ private:
+  struct Observation;
+  struct ServiceInfo {
+    bool large = false;
+    int waiters = 0;
+    std::map<std::string, absl::Duration> estimate;  // per target status
+  };
+
+  absl::StatusOr<std::optional<Connection>> FindOnce(const std::string& service_id,
+                                                     const std::string& endpoint_id,
+                                                     absl::Duration max_age,
+                                                     absl::Time deadline) const;
+  Observation Observe(const std::string& service_id, const std::string& endpoint_id,
+                      absl::Time not_before, absl::Time deadline, int& unanswered) const;
+  absl::StatusOr<std::optional<Connection>> ById(const std::string& service_id,
+                                                 const std::string& endpoint_id,
+                                                 const CallOptions& call) const;
+  ListCoalescer::Fetched FetchFirstPage(const std::string& service_id) const;
+  ListCoalescer::Fetched FetchRecent(const std::string& service_id) const;
+  absl::Duration Estimate(const std::string& service_id, const std::string& target) const;
+  void Learn(const std::string& service_id, const std::string& target, absl::Duration seen_at,
+             bool first_look) const;
+  void AddWaiter(const std::string& service_id, int delta) const;
+
+  const VpcepClient& client_;
+  mutable ListCoalescer listings_;
+  mutable ListCoalescer recent_;
+  mutable std::mutex mu_;
+  mutable std::map<std::string, ServiceInfo> services_;  // guarded by mu_
+  mutable Stats stats_;                                  // guarded by mu_
+};
+
+}  // namespace vpcep::cloud
+
+#endif  // VPCEP_PROVIDER_CLOUD_WATCHER_H_

@@ -1,0 +1,117 @@
+// The provider process against an API front that misbehaves on purpose
+// (tests/support/faulty_server.h): resets, error pages, stalls. Whatever the
+// network does, the process survives and state keeps what the cloud did.
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "provider/plugin/certificate.h"
+#include "tests/support/faulty_server.h"
+#include "tests/support/plugin_client.h"
+#include "tests/support/provider_driver.h"
+#include "tests/support/simulator_process.h"
+
+namespace vpcep::testing {
+namespace {
+
+using core::Value;
+
+constexpr char kApproval[] = "vpcep_connection_approval";
+
+class HostileNetworkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto sim = SimulatorProcess::Start(VPCEP_SIM_BINARY, {"--transition-delay", "200ms"});
+    ASSERT_TRUE(sim.ok()) << sim.status();
+    sim_ = *std::move(sim);
+    absl::StatusOr<plugin::Certificate> cert = plugin::GenerateSelfSigned();
+    ASSERT_TRUE(cert.ok()) << cert.status();
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           absl::StrCat("vpcep-hostile-", ::getpid(), "-",
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "ca.pem") << cert->cert_pem;
+    FaultyServer::Options o;
+    o.upstream = sim_->base_url();
+    o.tls = true;
+    o.cert_pem = cert->cert_pem;
+    o.key_pem = cert->key_pem;
+    auto front = FaultyServer::Start(o);
+    ASSERT_TRUE(front.ok()) << front.status();
+    front_ = *std::move(front);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  // Launches the provider trusting the front's certificate, configured to it.
+  void Launch() {
+    LaunchOptions o;
+    o.binary = VPCEP_PROVIDER_BINARY;
+    o.env = WithoutCloudSettings();
+    o.env["SSL_CERT_FILE"] = (dir_ / "ca.pem").string();
+    auto client = PluginClient::Launch(o);
+    ASSERT_TRUE(client.ok()) << client.status();
+    client_ = *std::move(client);
+    driver_ = std::make_unique<ProviderDriver>(*client_);
+    ASSERT_TRUE(driver_->LoadSchema().ok());
+    RpcResult r = driver_->Configure(sim_->ProviderConfig(
+        driver_->ProviderType(),
+        {{"endpoints", Value::Map(core::Type::String(), {{"vpcep", Value::String(front_->url())}})}}));
+    ASSERT_FALSE(r.HasError()) << r.DiagText();
+  }
+
+  RpcResult Create(const std::string& service, const std::string& endpoint) {
+    const core::Type& type = driver_->ResourceType(kApproval);
+    Value cfg = Value::ObjectOf(type, {{"service_id", Value::String(service)},
+                                       {"endpoint_id", Value::String(endpoint)}});
+    RpcResult plan = driver_->Plan(kApproval, Value::Null(type), cfg, cfg);
+    if (plan.HasError()) return plan;
+    return driver_->Apply(kApproval, Value::Null(type), plan.value, cfg);
+  }
+
+  std::unique_ptr<SimulatorProcess> sim_;
+  std::filesystem::path dir_;
+  std::unique_ptr<FaultyServer> front_;
+  std::unique_ptr<PluginClient> client_;
+  std::unique_ptr<ProviderDriver> driver_;
+};
+
+// A reset after the API applied the receive: closing the TLS session then
+// writes to a dead socket. That used to kill the provider with SIGPIPE in the
+// middle of the apply, and the accepted connection never reached state.
+TEST_F(HostileNetworkTest, ResetAfterAnAppliedReceiveOverTlsKeepsTheApprovalInState) {
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(service.ok()) << service.status();
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+  FaultyRule reset;
+  reset.match = [](const FaultyRequest& r) {
+    return r.method == "POST" && absl::StrContains(r.target, "/connections/action");
+  };
+  reset.action = Misbehaviour::kForwardThenReset;
+  reset.times = 1;
+  front_->AddRule(reset);
+  Launch();
+
+  RpcResult r = Create(*service, *endpoint);
+  ASSERT_EQ(front_->Count(Misbehaviour::kForwardThenReset), 1);
+  ASSERT_FALSE(r.HasError()) << r.DiagText() << client_->process().Stderr();
+  ASSERT_FALSE(r.value.is_null()) << "the accepted connection is missing from state";
+  EXPECT_EQ(r.value.Attr("status").AsString(), "accepted");
+  auto truth = sim_->GetConnection(*service, *endpoint);
+  ASSERT_TRUE(truth.ok());
+  EXPECT_EQ((*truth)["status"], "accepted");
+  // The provider process is still there and serving.
+  EXPECT_FALSE(client_->process().Wait(absl::Milliseconds(1)).has_value())
+      << client_->process().Stderr();
+  auto stats = sim_->Stats();
+  ASSERT_TRUE(stats.ok());
+  std::printf("simulator stats: %s\n", stats->dump().c_str());
+}
+
+}  // namespace
+}  // namespace vpcep::testing
