@@ -60,22 +60,16 @@ absl::StatusOr<json> ParseOptionalJsonObject(const httplib::Request& request) {
 absl::StatusOr<ListQuery> ParseListQuery(const httplib::Request& request) {
   ListQuery query;
   query.id = QueryParam(request, "id");
-  if (auto marker = QueryParam(request, "marker_id")) {
-    int64_t value;
-    if (!absl::SimpleAtoi(*marker, &value) || value < 0) {
-      return MakeError(400, codes::kInvalidMarkerId,
-                       absl::StrCat("Invalid marker_id '", *marker, "'."));
-    }
-    query.marker_id = value;
-  }
+  // marker_id is a string in the API: any value is accepted (one that is not
+  // a marker id matches nothing).
+  query.marker_id = QueryParam(request, "marker_id");
   if (auto status = QueryParam(request, "status")) {
     std::optional<ConnectionStatus> parsed = ParseStatus(*status);
-    // creating and deleting exist but cannot be filtered on.
-    if (!parsed.has_value() || *parsed == ConnectionStatus::kCreating ||
-        *parsed == ConnectionStatus::kDeleting) {
+    if (!parsed.has_value()) {
       return MakeError(400, codes::kInvalidStatus,
                        absl::StrCat("Invalid status '", *status,
-                                    "'; use pendingAcceptance, accepted, rejected or failed."));
+                                    "'; use pendingAcceptance, creating, accepted, rejected, "
+                                    "failed or deleting."));
     }
     query.status = parsed;
   }
@@ -115,9 +109,12 @@ absl::StatusOr<ListQuery> ParseListQuery(const httplib::Request& request) {
   return query;
 }
 
-json ConnectionsJson(const std::vector<Connection>& connections) {
+json ConnectionsJson(const std::vector<Connection>& connections,
+                     TimeFormat time_format = TimeFormat::kSeconds) {
   json array = json::array();
-  for (const Connection& connection : connections) array.push_back(ConnectionToJson(connection));
+  for (const Connection& connection : connections) {
+    array.push_back(ConnectionToJson(connection, time_format));
+  }
   return array;
 }
 
@@ -289,6 +286,7 @@ std::vector<ApiServer::Route> ApiServer::BuildRoutes() {
             &ApiServer::HandleAdminSetStatus),
       route("DELETE", "/admin/services/{}/connections/{}", false, kNone,
             &ApiServer::HandleAdminRemoveConnection),
+      route("POST", "/admin/services/{}/generate", false, kNone, &ApiServer::HandleAdminGenerate),
       route("POST", "/admin/services/{}/connections/{}/fail-on-receive", false, kNone,
             &ApiServer::HandleAdminFailOnReceive),
       route("GET", "/admin/faults", false, kNone, &ApiServer::HandleGetFaults),
@@ -327,6 +325,7 @@ void ApiServer::Handle(const httplib::Request& request, httplib::Response& respo
   absl::StatusOr<Reply> reply;
   std::vector<std::string> params;
   const Route* route = Match(request, &params);
+  const FaultConfig config = faults_->config();
   if (route == nullptr) {
     reply =
         MakeError(404, codes::kGatewayNoApi,
@@ -334,7 +333,7 @@ void ApiServer::Handle(const httplib::Request& request, httplib::Response& respo
                                " ", request.path));
   } else {
     bool drop = false;
-    reply = Dispatch(*route, Call{request, std::move(params)}, &drop);
+    reply = Dispatch(*route, Call{request, std::move(params), config}, &drop);
     if (drop && DropConnection(request)) {
       if (options_.log_requests) Log(request, 0, request_id, absl::Now() - start);
       response.status = 500;  // never sent: the connection is gone
@@ -346,7 +345,10 @@ void ApiServer::Handle(const httplib::Request& request, httplib::Response& respo
     response.status = reply->status;
     response.set_content(DumpJson(reply->body), "application/json");
   } else {
-    const ApiError error = ToApiError(reply.status());
+    ApiError error = ToApiError(reply.status());
+    if (route != nullptr && route->api) {
+      error.code = SpellCode(error.code, config.error_code_spelling);
+    }
     response.status = error.http_status;
     response.set_content(DumpJson(ErrorBody(error, request_id)), "application/json");
   }
@@ -358,7 +360,12 @@ absl::StatusOr<ApiServer::Reply> ApiServer::Dispatch(const Route& route, const C
   if (!route.api) return DispatchApi(route, call);
   stats_->CountRequest(route.operation);
 
-  // Fault injection, after counting and before authentication.
+  // The rate limit, then fault injection, after counting and before
+  // authentication.
+  if (!faults_->Admit(call.params[0])) {
+    stats_->CountThrottled();
+    return RateLimitError(call.config.rate_limit);
+  }
   const FaultDecision fault = faults_->Decide(route.operation);
   if (fault.latency > absl::ZeroDuration()) {
     stats_->CountFault("latency");
@@ -412,10 +419,26 @@ absl::StatusOr<ApiServer::Reply> ApiServer::DispatchApi(const Route& route, cons
 absl::StatusOr<ApiServer::Reply> ApiServer::HandleListConnections(const Call& call) {
   absl::StatusOr<ListQuery> query = ParseListQuery(call.request);
   if (!query.ok()) return query.status();
+  const ChurnDecision churn = faults_->DecideChurn();
+  if (churn.create || churn.remove) {
+    const ChurnResult churned = state_->Churn(
+        call.params[1], ChurnStep{churn.create, churn.remove, churn.pick, churn.domain_id});
+    stats_->CountChurn(churned.created, churned.removed);
+  }
   absl::StatusOr<ListResult> result = state_->ListConnections(call.params[1], *query);
   if (!result.ok()) return result.status();
+  if (call.config.strict_offset && query->offset > 0 && query->offset >= result->total_count) {
+    return MakeError(400, codes::kInvalidOffset,
+                     absl::StrCat("Invalid offset ", query->offset, "; it must be less than ",
+                                  result->total_count, "."));
+  }
+  const int64_t items = static_cast<int64_t>(result->connections.size());
+  stats_->CountListed(items);
+  if (call.config.list_item_cost > absl::ZeroDuration() && items > 0) {
+    absl::SleepFor(call.config.list_item_cost * items);
+  }
   return Reply{200,
-               {{"connections", ConnectionsJson(result->connections)},
+               {{"connections", ConnectionsJson(result->connections, call.config.time_format)},
                 {"total_count", result->total_count}}};
 }
 
@@ -459,13 +482,15 @@ absl::StatusOr<ApiServer::Reply> ApiServer::HandleAction(const Call& call) {
     return connection.status();
   }
   stats_->CountAction(*action);
-  return Reply{200, {{"connections", json::array({ConnectionToJson(*connection)})}}};
+  return Reply{
+      200,
+      {{"connections", json::array({ConnectionToJson(*connection, call.config.time_format)})}}};
 }
 
 absl::StatusOr<ApiServer::Reply> ApiServer::HandleGetService(const Call& call) {
   absl::StatusOr<Service> service = state_->GetService(call.params[1]);
   if (!service.ok()) return service.status();
-  return Reply{200, ServiceToJson(*service)};
+  return Reply{200, ServiceToJson(*service, call.config.time_format)};
 }
 
 absl::StatusOr<ApiServer::Reply> ApiServer::HandleUpdateDescriptions(const Call& call) {
@@ -494,7 +519,7 @@ absl::StatusOr<ApiServer::Reply> ApiServer::HandleUpdateDescriptions(const Call&
   absl::StatusOr<std::vector<Connection>> updated =
       state_->UpdateDescriptions(call.params[1], updates);
   if (!updated.ok()) return updated.status();
-  return Reply{200, {{"connections", ConnectionsJson(*updated)}}};
+  return Reply{200, {{"connections", ConnectionsJson(*updated, call.config.time_format)}}};
 }
 
 // ---- Admin API
@@ -508,7 +533,7 @@ absl::StatusOr<ApiServer::Reply> ApiServer::HandleSetFaults(const Call& call) {
   if (!body.ok()) return body.status();
   absl::StatusOr<FaultUpdate> update = FaultUpdateFromJson(*body);
   if (!update.ok()) return update.status();
-  faults_->Set(update->config, update->seed);
+  faults_->Set(update->config, update->seed, update->churn_seed);
   return Reply{200, FaultConfigToJson(faults_->config())};
 }
 
@@ -590,10 +615,29 @@ absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminSetStatus(const Call& cal
   absl::StatusOr<std::vector<ConnectionError>> errors = OptionalErrors(*body);
   if (!errors.ok()) return errors.status();
   absl::StatusOr<Connection> connection =
-      state_->SetConnectionStatus(call.params[0], call.params[1], *status,
-                                  *std::move(errors));
+      state_->SetConnectionStatus(call.params[0], call.params[1], *status, *std::move(errors));
   if (!connection.ok()) return connection.status();
   return Reply{200, ConnectionToJson(*connection)};
+}
+
+absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminGenerate(const Call& call) {
+  constexpr int64_t kMaxGenerate = 1000000;
+  absl::StatusOr<json> body = ParseJsonObject(call.request);
+  if (!body.ok()) return body.status();
+  auto count_it = body->find("count");
+  if (count_it == body->end() || !count_it->is_number_integer() || count_it->get<int64_t>() < 1 ||
+      count_it->get<int64_t>() > kMaxGenerate) {
+    return InvalidField("count", absl::StrCat("is required (an integer in 1..", kMaxGenerate, ")"));
+  }
+  std::optional<ConnectionStatus> status;
+  if (auto it = body->find("status"); it != body->end() && !it->is_null()) {
+    status = ParseStatus(it->is_string() ? it->get<std::string>() : "");
+    if (!status.has_value()) return InvalidField("status", "must be a connection status");
+  }
+  const int64_t count = count_it->get<int64_t>();
+  absl::StatusOr<int64_t> total = state_->GenerateConnections(call.params[0], count, status);
+  if (!total.ok()) return total.status();
+  return Reply{201, {{"created", count}, {"total_count", *total}}};
 }
 
 absl::StatusOr<ApiServer::Reply> ApiServer::HandleAdminRemoveConnection(const Call& call) {

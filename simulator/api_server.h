@@ -5,9 +5,9 @@
 // route (unknown: 404 APIGW.0101), calls Dispatch() and logs one line to
 // stderr. Dispatch() counts API requests, authenticates them (401
 // APIGW.0301), checks the project id in the path (400 EndPoint.0014) and
-// calls the route's handler. Checks to be added later (fault injection: error
-// rates, latency, dropped connections) belong in Dispatch(), between the
-// count and authentication: the FaultInjector (faults.h) decides per request.
+// calls the route's handler. Between the count and authentication come the
+// rate limit (429 APIGW.0308) and fault injection (error rates, latency,
+// dropped connections): the FaultInjector (faults.h) decides per request.
 //
 // Thread-safety: httplib calls Handle() from a pool of worker threads; the
 // server's only mutable state of its own is the serving flag under mu_; the
@@ -72,6 +72,7 @@ class ApiServer {
   struct Call {
     const httplib::Request& request;
     std::vector<std::string> params;  // the route's {placeholders}, in order
+    FaultConfig config;               // snapshot taken when the request arrived
   };
   using HandlerFn = absl::StatusOr<Reply> (ApiServer::*)(const Call&);
   struct Route {
@@ -106,6 +107,7 @@ class ApiServer {
   absl::StatusOr<Reply> HandleAdminAddConnection(const Call& call);
   absl::StatusOr<Reply> HandleAdminSetStatus(const Call& call);
   absl::StatusOr<Reply> HandleAdminRemoveConnection(const Call& call);
+  absl::StatusOr<Reply> HandleAdminGenerate(const Call& call);
   absl::StatusOr<Reply> HandleAdminFailOnReceive(const Call& call);
   absl::StatusOr<Reply> HandleGetFaults(const Call& call);
   absl::StatusOr<Reply> HandleSetFaults(const Call& call);

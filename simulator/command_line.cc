@@ -141,6 +141,26 @@ Fault injection (API calls only, never /admin; also set by POST /admin/faults):
   --fault-operations LIST    Calls affected: comma-separated list, action,
                              service, description (default all).
   --fault-seed N             Make the fault sequence reproducible.
+
+Load and API variants (also set by POST /admin/faults):
+  --list-item-cost DUR       A list response sleeps (items returned x DUR),
+                             e.g. 100us, besides any fault latency.
+  --rate-limit R             API calls per second per project (token bucket of
+                             capacity max(R,1)); beyond: 429 APIGW.0308.
+                             0 = off (default).
+  --churn-create R           Per list call, probability (0..1) of adding a new
+                             connection to the listed service first.
+  --churn-delete R           Per list call, probability of deleting one
+                             connection the client never acted on (churned or
+                             pendingAcceptance).
+  --churn-seed N             Seed of the churn draws (default: --fault-seed).
+  --strict-offset            A list offset > 0 and >= the number of matches is
+                             400 EndPoint.0010 (default: an empty page).
+  --error-code-spelling S    EndPoint (default) or Endpoint: spelling of
+                             EndPoint.xxxx codes in API error bodies.
+  --time-format F            seconds (default, 2018-01-30T07:42:01Z) or
+                             fractional (2018-01-30T07:42:01.174, no Z).
+
   --random-seed N            Make generated ids reproducible.
   --quiet                    Do not log requests.
   -h, --help                 Print this help and exit.
@@ -186,10 +206,16 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
     } else if (flag == "--quiet") {
       status = no_value();
       result.options.log_requests = false;
+    } else if (flag == "--strict-offset") {
+      status = no_value();
+      result.options.faults.strict_offset = true;
     } else if (flag == "--listen" || flag == "--project-id" || flag == "--token" ||
                flag == "--transition-delay" || flag == "--transition-delay-ms" ||
                flag == "--seed" || flag == "--threads" || flag == "--random-seed" ||
-               flag == "--ak" || flag == "--sk" || absl::StartsWith(flag, "--fault-")) {
+               flag == "--ak" || flag == "--sk" || absl::StartsWith(flag, "--fault-") ||
+               flag == "--list-item-cost" || flag == "--rate-limit" || flag == "--churn-create" ||
+               flag == "--churn-delete" || flag == "--churn-seed" ||
+               flag == "--error-code-spelling" || flag == "--time-format") {
       absl::StatusOr<std::string> v = value();
       if (!v.ok()) return v.status();
       FaultConfig& faults = result.options.faults;
@@ -233,6 +259,42 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
               absl::StrCat("--fault-seed wants an integer, got '", *v, "'"));
         }
         result.options.fault_seed = seed;
+      } else if (flag == "--list-item-cost") {
+        status = ParseFaultDuration(flag, *v, &faults.list_item_cost);
+        if (status.ok() && faults.list_item_cost > absl::Seconds(1)) {
+          status = absl::InvalidArgumentError("--list-item-cost must be at most 1s");
+        }
+      } else if (flag == "--rate-limit") {
+        if (!absl::SimpleAtod(*v, &faults.rate_limit) ||
+            !(faults.rate_limit >= 0 && faults.rate_limit <= 1e9)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("--rate-limit wants calls per second >= 0 (0: off), got '", *v, "'"));
+        }
+      } else if (flag == "--churn-create") {
+        status = ParseRate(flag, *v, &faults.churn_create);
+      } else if (flag == "--churn-delete") {
+        status = ParseRate(flag, *v, &faults.churn_delete);
+      } else if (flag == "--churn-seed") {
+        uint64_t seed;
+        if (!absl::SimpleAtoi(*v, &seed)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("--churn-seed wants an integer, got '", *v, "'"));
+        }
+        result.options.churn_seed = seed;
+      } else if (flag == "--error-code-spelling") {
+        std::optional<CodeSpelling> spelling = ParseCodeSpelling(*v);
+        if (!spelling.has_value()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("--error-code-spelling wants EndPoint or Endpoint, got '", *v, "'"));
+        }
+        faults.error_code_spelling = *spelling;
+      } else if (flag == "--time-format") {
+        std::optional<TimeFormat> format = ParseTimeFormat(*v);
+        if (!format.has_value()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("--time-format wants seconds or fractional, got '", *v, "'"));
+        }
+        faults.time_format = *format;
       } else if (absl::StartsWith(flag, "--fault-")) {
         return absl::InvalidArgumentError(absl::StrCat("unknown argument '", flag, "'"));
       } else if (flag == "--listen") {

@@ -3,6 +3,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -42,6 +43,14 @@ absl::Status MakeError(int http_status, absl::string_view code, absl::string_vie
   absl::Status status(CanonicalCode(http_status), message);
   status.SetPayload(kPayloadUrl, absl::Cord(absl::StrCat(http_status, "|", code)));
   return status;
+}
+
+std::string SpellCode(absl::string_view code, CodeSpelling spelling) {
+  constexpr absl::string_view kPrefix = "EndPoint.";
+  if (spelling == CodeSpelling::kEndpoint && absl::StartsWith(code, kPrefix)) {
+    return absl::StrCat("Endpoint.", code.substr(kPrefix.size()));
+  }
+  return std::string(code);
 }
 
 absl::Status InvalidField(absl::string_view field, absl::string_view why) {

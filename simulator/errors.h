@@ -49,6 +49,14 @@ struct ApiError {
   std::string message;
 };
 
+// How "EndPoint.xxxx" codes are spelled in API error bodies: the error table
+// says "EndPoint.", the official example "Endpoint.".
+enum class CodeSpelling { kEndPoint, kEndpoint };
+
+// `code` with its "EndPoint." prefix spelled as `spelling` (other codes as
+// they are).
+std::string SpellCode(absl::string_view code, CodeSpelling spelling);
+
 // Returns a non-OK status carrying `http_status` and `code`.
 absl::Status MakeError(int http_status, absl::string_view code, absl::string_view message);
 

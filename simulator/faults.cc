@@ -1,10 +1,13 @@
 #include "simulator/faults.h"
 
+#include <algorithm>
 #include <iterator>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "simulator/errors.h"
 
 namespace vpcep::sim {
@@ -76,6 +79,15 @@ absl::Status FaultConfig::Validate() const {
       latency == absl::InfiniteDuration() || jitter == absl::InfiniteDuration()) {
     return absl::InvalidArgumentError("fault latency and jitter must be finite and >= 0");
   }
+  if (list_item_cost < absl::ZeroDuration() || list_item_cost > absl::Seconds(1)) {
+    return absl::InvalidArgumentError("list item cost must be in [0, 1s]");
+  }
+  if (!(rate_limit >= 0 && rate_limit <= 1e9)) {
+    return absl::InvalidArgumentError("rate limit must be a number of calls per second >= 0");
+  }
+  if (!(churn_create >= 0 && churn_create <= 1) || !(churn_delete >= 0 && churn_delete <= 1)) {
+    return absl::InvalidArgumentError("churn rates must be in [0, 1]");
+  }
   return absl::OkStatus();
 }
 
@@ -133,11 +145,53 @@ absl::StatusOr<FaultUpdate> FaultUpdateFromJson(const json& body) {
       }
     }
   }
-  if (auto it = body.find("seed"); it != body.end() && !it->is_null()) {
-    if (!it->is_number_integer() || it->get<int64_t>() < 0) {
-      return InvalidField("seed", "must be an integer >= 0");
+  for (auto [key, seed] :
+       {std::pair{"seed", &update.seed}, std::pair{"churn_seed", &update.churn_seed}}) {
+    if (auto it = body.find(key); it != body.end() && !it->is_null()) {
+      if (!it->is_number_integer() || it->get<int64_t>() < 0) {
+        return InvalidField(key, "must be an integer >= 0");
+      }
+      *seed = it->get<uint64_t>();
     }
-    update.seed = it->get<uint64_t>();
+  }
+  if (auto it = body.find("list_item_cost_ms"); it != body.end() && !it->is_null()) {
+    absl::StatusOr<absl::Duration> d = ReadMillis(*it, "list_item_cost_ms");
+    if (!d.ok()) return d.status();
+    config.list_item_cost = *d;
+  }
+  if (auto it = body.find("rate_limit"); it != body.end() && !it->is_null()) {
+    if (!it->is_number() || !(it->get<double>() >= 0 && it->get<double>() <= 1e9)) {
+      return InvalidField("rate_limit", "must be a number of calls per second >= 0 (0: off)");
+    }
+    config.rate_limit = it->get<double>();
+  }
+  for (auto [key, rate] : {std::pair{"churn_create", &config.churn_create},
+                           std::pair{"churn_delete", &config.churn_delete}}) {
+    if (auto it = body.find(key); it != body.end() && !it->is_null()) {
+      absl::StatusOr<double> value = ReadRate(*it, key);
+      if (!value.ok()) return value.status();
+      *rate = *value;
+    }
+  }
+  if (auto it = body.find("strict_offset"); it != body.end() && !it->is_null()) {
+    if (!it->is_boolean()) return InvalidField("strict_offset", "must be true or false");
+    config.strict_offset = it->get<bool>();
+  }
+  if (auto it = body.find("error_code_spelling"); it != body.end() && !it->is_null()) {
+    std::optional<CodeSpelling> spelling =
+        ParseCodeSpelling(it->is_string() ? it->get<std::string>() : "");
+    if (!spelling.has_value()) {
+      return InvalidField("error_code_spelling", "must be \"EndPoint\" or \"Endpoint\"");
+    }
+    config.error_code_spelling = *spelling;
+  }
+  if (auto it = body.find("time_format"); it != body.end() && !it->is_null()) {
+    std::optional<TimeFormat> format =
+        ParseTimeFormat(it->is_string() ? it->get<std::string>() : "");
+    if (!format.has_value()) {
+      return InvalidField("time_format", "must be \"seconds\" or \"fractional\"");
+    }
+    config.time_format = *format;
   }
   absl::Status valid = config.Validate();
   if (!valid.ok()) return InvalidField("body", valid.message());
@@ -158,7 +212,34 @@ json FaultConfigToJson(const FaultConfig& config) {
       {"jitter_ms", absl::ToDoubleMilliseconds(config.jitter)},
       {"after_effect_rate", config.after_effect_rate},
       {"operations", std::move(operations)},
+      {"list_item_cost_ms", absl::ToDoubleMilliseconds(config.list_item_cost)},
+      {"rate_limit", config.rate_limit},
+      {"churn_create", config.churn_create},
+      {"churn_delete", config.churn_delete},
+      {"strict_offset", config.strict_offset},
+      {"error_code_spelling", std::string(CodeSpellingName(config.error_code_spelling))},
+      {"time_format", std::string(TimeFormatName(config.time_format))},
   };
+}
+
+std::optional<CodeSpelling> ParseCodeSpelling(absl::string_view name) {
+  if (name == "EndPoint") return CodeSpelling::kEndPoint;
+  if (name == "Endpoint") return CodeSpelling::kEndpoint;
+  return std::nullopt;
+}
+
+absl::string_view CodeSpellingName(CodeSpelling spelling) {
+  return spelling == CodeSpelling::kEndpoint ? "Endpoint" : "EndPoint";
+}
+
+std::optional<TimeFormat> ParseTimeFormat(absl::string_view name) {
+  if (name == "seconds") return TimeFormat::kSeconds;
+  if (name == "fractional") return TimeFormat::kFractional;
+  return std::nullopt;
+}
+
+absl::string_view TimeFormatName(TimeFormat format) {
+  return format == TimeFormat::kFractional ? "fractional" : "seconds";
 }
 
 absl::Status FaultError(int http_status) {
@@ -180,10 +261,21 @@ absl::Status FaultError(int http_status) {
   }
 }
 
-FaultInjector::FaultInjector(FaultConfig config, std::optional<uint64_t> seed)
-    : config_(std::move(config)) {
+absl::Status RateLimitError(double calls_per_second) {
+  return MakeError(429, "APIGW.0308",
+                   absl::StrFormat("The throttling threshold has been reached: policy user over "
+                                   "ratelimit,limit:%g,time:1 second",
+                                   calls_per_second));
+}
+
+FaultInjector::FaultInjector(FaultConfig config, std::optional<uint64_t> seed,
+                             std::optional<uint64_t> churn_seed, std::function<absl::Time()> clock)
+    : clock_(clock ? std::move(clock) : std::function<absl::Time()>(absl::Now)),
+      config_(std::move(config)) {
   rng_.seed(seed.has_value() ? *seed : std::random_device()());
   seed_ = seed;
+  const std::optional<uint64_t> churn = churn_seed.has_value() ? churn_seed : seed;
+  churn_rng_.seed(churn.has_value() ? *churn : std::random_device()());
 }
 
 FaultConfig FaultInjector::config() const {
@@ -191,13 +283,50 @@ FaultConfig FaultInjector::config() const {
   return config_;
 }
 
-void FaultInjector::Set(const FaultConfig& config, std::optional<uint64_t> seed) {
+void FaultInjector::Set(const FaultConfig& config, std::optional<uint64_t> seed,
+                        std::optional<uint64_t> churn_seed) {
   std::lock_guard<std::mutex> lock(mu_);
   config_ = config;
+  buckets_.clear();
   if (seed.has_value()) {
     rng_.seed(*seed);
     seed_ = seed;
   }
+  if (churn_seed.has_value() || seed.has_value()) {
+    churn_rng_.seed(churn_seed.has_value() ? *churn_seed : *seed);
+  }
+}
+
+bool FaultInjector::Admit(absl::string_view project_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (config_.rate_limit <= 0) return true;
+  const double capacity = std::max(config_.rate_limit, 1.0);
+  const absl::Time now = clock_();
+  auto [it, inserted] = buckets_.try_emplace(std::string(project_id));
+  Bucket& bucket = it->second;
+  if (inserted) {
+    bucket.tokens = capacity;
+  } else if (now > bucket.refilled) {
+    bucket.tokens =
+        std::min(capacity,
+                 bucket.tokens + absl::ToDoubleSeconds(now - bucket.refilled) * config_.rate_limit);
+  }
+  bucket.refilled = std::max(bucket.refilled, now);
+  if (bucket.tokens < 1) return false;
+  bucket.tokens -= 1;
+  return true;
+}
+
+ChurnDecision FaultInjector::DecideChurn() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ChurnDecision decision;
+  if (config_.churn_create <= 0 && config_.churn_delete <= 0) return decision;
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  decision.create = uniform(churn_rng_) < config_.churn_create;
+  decision.remove = uniform(churn_rng_) < config_.churn_delete;
+  decision.pick = churn_rng_();
+  decision.domain_id = absl::StrFormat("%016x%016x", churn_rng_(), churn_rng_());
+  return decision;
 }
 
 FaultDecision FaultInjector::Decide(ApiOperation operation) {

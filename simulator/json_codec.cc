@@ -62,14 +62,14 @@ absl::Status OptionalMarkerId(const json& object, std::optional<int64_t>* out) {
 
 }  // namespace
 
-json ConnectionToJson(const Connection& connection) {
+json ConnectionToJson(const Connection& connection, TimeFormat time_format) {
   json out = {
       {"id", connection.id},
       {"marker_id", connection.marker_id},
       {"domain_id", connection.domain_id},
       {"status", std::string(StatusName(connection.status))},
-      {"created_at", FormatApiTime(connection.created_at)},
-      {"updated_at", FormatApiTime(connection.updated_at)},
+      {"created_at", FormatApiTime(connection.created_at, time_format)},
+      {"updated_at", FormatApiTime(connection.updated_at, time_format)},
       {"description", connection.description},
   };
   if (connection.status == ConnectionStatus::kFailed) {
@@ -82,7 +82,7 @@ json ConnectionToJson(const Connection& connection) {
   return out;
 }
 
-json ServiceToJson(const Service& service) {
+json ServiceToJson(const Service& service, TimeFormat time_format) {
   return {
       {"id", service.id},
       {"service_name", service.service_name},
@@ -92,8 +92,8 @@ json ServiceToJson(const Service& service) {
       {"server_type", service.server_type},
       {"vpc_id", service.vpc_id},
       {"project_id", service.project_id},
-      {"created_at", FormatApiTime(service.created_at)},
-      {"updated_at", FormatApiTime(service.updated_at)},
+      {"created_at", FormatApiTime(service.created_at, time_format)},
+      {"updated_at", FormatApiTime(service.updated_at, time_format)},
   };
 }
 

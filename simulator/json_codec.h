@@ -20,9 +20,10 @@
 namespace vpcep::sim {
 
 // The API's Connection object; `error` only when the status is failed.
-nlohmann::json ConnectionToJson(const Connection& connection);
+nlohmann::json ConnectionToJson(const Connection& connection,
+                                TimeFormat time_format = TimeFormat::kSeconds);
 // The API's service details object.
-nlohmann::json ServiceToJson(const Service& service);
+nlohmann::json ServiceToJson(const Service& service, TimeFormat time_format = TimeFormat::kSeconds);
 // {"error_code": ..., "error_msg": ..., "request_id": ...}
 nlohmann::json ErrorBody(const ApiError& error, absl::string_view request_id);
 

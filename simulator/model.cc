@@ -48,7 +48,10 @@ std::optional<Action> ParseAction(absl::string_view name) {
   return std::nullopt;
 }
 
-std::string FormatApiTime(absl::Time t) {
+std::string FormatApiTime(absl::Time t, TimeFormat format) {
+  if (format == TimeFormat::kFractional) {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%E3S", t, absl::UTCTimeZone());
+  }
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }
 

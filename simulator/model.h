@@ -65,6 +65,12 @@ struct Connection {
 
   // Insertion order; breaks ties when sorting by time.
   uint64_t sequence = 0;
+  // Churn bookkeeping (not part of the API representation): `churned` when
+  // churn created the connection, `touched` once the client sent an action
+  // or a description for it. Churn deletes only untouched connections that
+  // are churned or pendingAcceptance.
+  bool churned = false;
+  bool touched = false;
 };
 
 struct Service {
@@ -86,7 +92,9 @@ enum class SortDir { kDesc, kAsc };
 // A validated query of the list-connections API.
 struct ListQuery {
   std::optional<std::string> id;
-  std::optional<int64_t> marker_id;
+  // Compared as a number; a value that is not an integer >= 0 matches
+  // nothing (the API documents marker_id as a string).
+  std::optional<std::string> marker_id;
   std::optional<ConnectionStatus> status;
   SortKey sort_key = SortKey::kCreatedAt;
   SortDir sort_dir = SortDir::kDesc;
@@ -99,8 +107,10 @@ struct ListResult {
   int64_t total_count = 0;              // all matches, ignoring limit/offset
 };
 
-// UTC "YYYY-MM-DDTHH:MM:SSZ".
-std::string FormatApiTime(absl::Time t);
+// kSeconds: UTC "YYYY-MM-DDTHH:MM:SSZ"; kFractional: UTC with milliseconds
+// and no zone, "2018-01-30T07:42:01.174" (as in some documented examples).
+enum class TimeFormat { kSeconds, kFractional };
+std::string FormatApiTime(absl::Time t, TimeFormat format = TimeFormat::kSeconds);
 // Accepts "YYYY-MM-DDTHH:MM:SSZ", with optional fractional seconds, with or
 // without the trailing "Z" (always UTC).
 absl::StatusOr<absl::Time> ParseApiTime(absl::string_view text);

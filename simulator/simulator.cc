@@ -74,7 +74,8 @@ absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Start(Options options) {
       server_options.authenticator = std::move(token);
     }
   }
-  sim->faults_ = std::make_shared<FaultInjector>(opts.faults, opts.fault_seed);
+  sim->faults_ =
+      std::make_shared<FaultInjector>(opts.faults, opts.fault_seed, opts.churn_seed, opts.clock);
   server_options.faults = sim->faults_;
   server_options.log_requests = opts.log_requests;
   server_options.threads = opts.threads;

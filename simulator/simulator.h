@@ -58,6 +58,8 @@ class Simulator {
     // fault sequence reproducible.
     FaultConfig faults;
     std::optional<uint64_t> fault_seed;
+    // Seeds churn (FaultConfig::churn_create/churn_delete); default fault_seed.
+    std::optional<uint64_t> churn_seed;
     absl::Duration transition_delay = absl::Seconds(1);
     std::string seed_file;  // empty: start with no services
     bool log_requests = false;

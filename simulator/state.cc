@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "simulator/errors.h"
 
@@ -122,10 +123,16 @@ absl::StatusOr<ListResult> State::ListConnections(absl::string_view service_id,
   auto record = FindLocked(service_id);
   if (!record.ok()) return record.status();
 
+  std::optional<int64_t> marker_id;
+  if (query.marker_id.has_value()) {
+    int64_t value;
+    // Not a marker id: matches nothing.
+    marker_id = absl::SimpleAtoi(*query.marker_id, &value) && value >= 0 ? value : -1;
+  }
   std::vector<const Connection*> matches;
   for (const auto& [id, connection] : (*record)->connections) {
     if (query.id.has_value() && connection.id != *query.id) continue;
-    if (query.marker_id.has_value() && connection.marker_id != *query.marker_id) continue;
+    if (marker_id.has_value() && connection.marker_id != *marker_id) continue;
     if (query.status.has_value() && connection.status != *query.status) continue;
     matches.push_back(&connection);
   }
@@ -154,6 +161,7 @@ absl::StatusOr<Connection> State::ApplyAction(absl::string_view service_id,
   auto it = (*record)->connections.find(endpoint_id);
   if (it == (*record)->connections.end()) return NotServiceEndpoint(endpoint_id);
   Connection& connection = it->second;
+  connection.touched = true;
   const absl::Time now = Now();
   const absl::Time due = now + transition_delay_;
 
@@ -218,6 +226,7 @@ absl::StatusOr<std::vector<Connection>> State::UpdateDescriptions(
     Connection& connection = (*record)->connections.at(update.id);
     connection.description = update.description;
     connection.updated_at = now;
+    connection.touched = true;
     result.push_back(connection);
   }
   return result;
@@ -297,7 +306,7 @@ absl::StatusOr<Connection> State::AddConnection(absl::string_view service_id,
 }
 
 absl::StatusOr<Connection*> State::FindConnectionLocked(absl::string_view service_id,
-                                                       absl::string_view endpoint_id) {
+                                                        absl::string_view endpoint_id) {
   auto record = FindLocked(service_id);
   if (!record.ok()) return record.status();
   auto it = (*record)->connections.find(endpoint_id);
@@ -330,6 +339,65 @@ absl::Status State::RemoveConnection(absl::string_view service_id, absl::string_
   if (!record.ok()) return record.status();
   if ((*record)->connections.erase(endpoint_id) == 0) return NotServiceEndpoint(endpoint_id);
   return absl::OkStatus();
+}
+
+Connection& State::AddGeneratedLocked(ServiceRecord& record, std::string domain_id,
+                                      std::optional<ConnectionStatus> status) {
+  std::string id = ids_->NewUuid();
+  while (EndpointExistsLocked(id)) id = ids_->NewUuid();
+  Connection& connection = record.connections[id];
+  connection.id = std::move(id);
+  connection.marker_id = next_marker_id_++;
+  connection.domain_id = std::move(domain_id);
+  connection.status =
+      status.value_or(record.service.approval_enabled ? ConnectionStatus::kPendingAcceptance
+                                                      : ConnectionStatus::kAccepted);
+  connection.created_at = connection.updated_at = Now();
+  if (connection.status == ConnectionStatus::kFailed) {
+    connection.errors.push_back({codes::kSystemError, "The connection failed (simulated)."});
+  }
+  connection.sequence = next_sequence_++;
+  return connection;
+}
+
+absl::StatusOr<int64_t> State::GenerateConnections(absl::string_view service_id, int64_t count,
+                                                   std::optional<ConnectionStatus> status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto record = FindLocked(service_id);
+  if (!record.ok()) return record.status();
+  (*record)->connections.reserve((*record)->connections.size() + static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i) {
+    AddGeneratedLocked(**record, ids_->NewRequestId(), status);
+  }
+  return static_cast<int64_t>((*record)->connections.size());
+}
+
+ChurnResult State::Churn(absl::string_view service_id, const ChurnStep& step) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ChurnResult result;
+  auto record = FindLocked(service_id);
+  if (!record.ok()) return result;
+  if (step.remove) {
+    std::vector<const Connection*> candidates;
+    for (const auto& [id, connection] : (*record)->connections) {
+      if (!connection.touched &&
+          (connection.churned || connection.status == ConnectionStatus::kPendingAcceptance)) {
+        candidates.push_back(&connection);
+      }
+    }
+    if (!candidates.empty()) {
+      std::sort(candidates.begin(), candidates.end(),
+                [](const Connection* a, const Connection* b) { return a->sequence < b->sequence; });
+      const std::string victim = candidates[step.pick % candidates.size()]->id;
+      (*record)->connections.erase(victim);
+      result.removed = true;
+    }
+  }
+  if (step.create) {
+    AddGeneratedLocked(**record, step.domain_id, std::nullopt).churned = true;
+    result.created = true;
+  }
+  return result;
 }
 
 absl::StatusOr<Connection> State::SetFailOnReceive(absl::string_view service_id,

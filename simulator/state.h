@@ -61,6 +61,18 @@ struct ConnectionSpec {
   std::optional<absl::Time> updated_at;  // default: created_at
 };
 
+// One churn step on a service (faults.h decides it).
+struct ChurnStep {
+  bool create = false;
+  bool remove = false;
+  uint64_t pick = 0;      // picks the connection to delete among the candidates
+  std::string domain_id;  // of the created connection
+};
+struct ChurnResult {
+  bool created = false;
+  bool removed = false;
+};
+
 struct DescriptionUpdate {
   std::string id;
   std::string description;
@@ -115,6 +127,16 @@ class State {
                                               absl::string_view endpoint_id,
                                               std::vector<ConnectionError> errors = {});
   absl::Status RemoveConnection(absl::string_view service_id, absl::string_view endpoint_id);
+  // Adds `count` connections with new ids, random 32-hex-digit domain ids and
+  // `status` (default as in AddConnection) in one step. Returns the service's
+  // connection count afterwards.
+  absl::StatusOr<int64_t> GenerateConnections(absl::string_view service_id, int64_t count,
+                                              std::optional<ConnectionStatus> status);
+  // Churn before a list page: creates a connection (status as in
+  // AddConnection, marked churned) and/or deletes one picked among the
+  // connections the client never acted on (no action, no description) that
+  // churn created or that are pendingAcceptance. Unknown service: no-op.
+  ChurnResult Churn(absl::string_view service_id, const ChurnStep& step);
   absl::StatusOr<Connection> GetConnection(absl::string_view service_id,
                                            absl::string_view endpoint_id);
   // Every connection of the service, oldest first.
@@ -126,7 +148,7 @@ class State {
     absl::flat_hash_map<std::string, Connection> connections;
   };
 
-  // The four functions below are called with mu_ held.
+  // The functions below are called with mu_ held.
   absl::Time Now() const;
   // Finds a service and applies its due transitions.
   absl::StatusOr<ServiceRecord*> FindLocked(absl::string_view service_id);
@@ -135,6 +157,9 @@ class State {
                                                    absl::string_view endpoint_id);
   void AdvanceLocked(ServiceRecord& record, absl::Time now);
   bool EndpointExistsLocked(absl::string_view endpoint_id) const;
+  // Adds a connection with a new id to `record` (no validation).
+  Connection& AddGeneratedLocked(ServiceRecord& record, std::string domain_id,
+                                 std::optional<ConnectionStatus> status);
 
   const std::string project_id_;
   const std::function<absl::Time()> clock_;

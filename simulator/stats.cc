@@ -17,11 +17,14 @@ nlohmann::json StatsToJson(const StatsSnapshot& stats) {
         {"action", stats.action},
         {"service", stats.service},
         {"description", stats.description},
-        {"unauthorized", stats.unauthorized}}},
+        {"unauthorized", stats.unauthorized},
+        {"throttled", stats.throttled}}},
       {"actions",
        {{"receive", stats.receive},
         {"reject", stats.reject},
         {"receive_on_accepted", stats.receive_on_accepted}}},
+      {"listed", {{"calls", stats.listed_calls}, {"items", stats.listed_items}}},
+      {"churn", {{"created", stats.churn_created}, {"deleted", stats.churn_deleted}}},
       {"faults", std::move(faults)},
   };
 }
@@ -47,6 +50,23 @@ void Stats::CountRequest(ApiOperation operation) {
 void Stats::CountUnauthorized() {
   std::lock_guard<std::mutex> lock(mu_);
   ++counts_.unauthorized;
+}
+
+void Stats::CountThrottled() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++counts_.throttled;
+}
+
+void Stats::CountListed(int64_t items) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++counts_.listed_calls;
+  counts_.listed_items += items;
+}
+
+void Stats::CountChurn(bool created, bool deleted) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (created) ++counts_.churn_created;
+  if (deleted) ++counts_.churn_deleted;
 }
 
 void Stats::CountAction(Action action) {

@@ -26,6 +26,14 @@ struct StatsSnapshot {
   int64_t description = 0;
   // API requests refused with 401.
   int64_t unauthorized = 0;
+  // API requests refused with 429 by the rate limit (--rate-limit).
+  int64_t throttled = 0;
+  // List calls answered 200, and the connection items they returned.
+  int64_t listed_calls = 0;
+  int64_t listed_items = 0;
+  // Connections created / deleted by churn (--churn-create, --churn-delete).
+  int64_t churn_created = 0;
+  int64_t churn_deleted = 0;
   // Action requests that succeeded (HTTP 200), by action.
   int64_t receive = 0;
   int64_t reject = 0;
@@ -38,8 +46,9 @@ struct StatsSnapshot {
   std::map<std::string, int64_t> faults;
 };
 
-// {"requests": {"list", "action", "service", "description", "unauthorized"},
+// {"requests": {"list", "action", "service", "description", "unauthorized", "throttled"},
 //  "actions": {"receive", "reject", "receive_on_accepted"},
+//  "listed": {"calls", "items"}, "churn": {"created", "deleted"},
 //  "faults": {"500", "502", "503", "504", "429", "400", "drop", "after_effect", "latency"}}
 nlohmann::json StatsToJson(const StatsSnapshot& stats);
 
@@ -47,6 +56,10 @@ class Stats {
  public:
   void CountRequest(ApiOperation operation);
   void CountUnauthorized();
+  void CountThrottled();
+  // One list call answered 200 with `items` connections.
+  void CountListed(int64_t items);
+  void CountChurn(bool created, bool deleted);
   void CountAction(Action action);
   void CountReceiveOnAccepted();
   void CountFault(const std::string& kind);

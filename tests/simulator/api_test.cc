@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -115,6 +116,94 @@ TEST_F(ApiTest, ListFiltersByIdStatusAndMarkerId) {
   EXPECT_TRUE(List(kService, "id=nope").body["connections"].empty());
 }
 
+TEST_F(ApiTest, StatusFilterAcceptsEveryDocumentedStatus) {
+  const std::vector<std::pair<std::string, ConnectionStatus>> statuses = {
+      {"pendingAcceptance", ConnectionStatus::kPendingAcceptance},
+      {"creating", ConnectionStatus::kCreating},
+      {"accepted", ConnectionStatus::kAccepted},
+      {"rejected", ConnectionStatus::kRejected},
+      {"failed", ConnectionStatus::kFailed},
+      {"deleting", ConnectionStatus::kDeleting},
+  };
+  for (const auto& [name, status] : statuses) AddConnection(kService, "ep-" + name, status);
+  for (const auto& [name, status] : statuses) {
+    SCOPED_TRACE(name);
+    HttpReply reply = List(kService, "status=" + name);
+    ASSERT_EQ(reply.status, 200) << reply.body.dump();
+    EXPECT_EQ(Ids(reply), std::vector<std::string>{"ep-" + name});
+    EXPECT_EQ(reply.body["total_count"], 1);
+  }
+}
+
+TEST_F(ApiTest, NonNumericMarkerIdMatchesNothing) {
+  AddMany(3);
+  for (const char* marker : {"abc", "-5", "12x", "4294967297.0"}) {
+    SCOPED_TRACE(marker);
+    HttpReply reply = List(kService, absl::StrCat("marker_id=", marker));
+    ASSERT_EQ(reply.status, 200) << reply.body.dump();
+    EXPECT_TRUE(reply.body["connections"].empty());
+    EXPECT_EQ(reply.body["total_count"], 0);
+  }
+}
+
+TEST_F(ApiTest, StrictOffsetRefusesAnOffsetPastTheMatches) {
+  AddMany(5);
+  // Off by default: an empty page.
+  EXPECT_EQ(List(kService, "offset=5").status, 200);
+  ASSERT_EQ(Post("/admin/faults", {{"strict_offset", true}}).status, 200);
+  EXPECT_EQ(Get("/admin/faults").body["strict_offset"], true);
+  HttpReply last = List(kService, "limit=2&offset=4");
+  ASSERT_EQ(last.status, 200);
+  EXPECT_EQ(last.body["connections"].size(), 1u);
+  ExpectError(List(kService, "offset=5"), 400, "EndPoint.0010");
+  ExpectError(List(kService, "status=accepted&offset=1"), 400, "EndPoint.0010");
+  // Offset 0 with no matches is still an empty page.
+  HttpReply none = List(kService, "status=accepted&offset=0");
+  EXPECT_EQ(none.status, 200);
+  EXPECT_EQ(none.body["total_count"], 0);
+  EXPECT_EQ(Post("/admin/faults", {{"strict_offset", "yes"}}).status, 400);
+}
+
+TEST_F(ApiTest, ErrorCodeSpellingEndpoint) {
+  AddConnection(kService, "ep-a");
+  ASSERT_EQ(Post("/admin/faults", {{"error_code_spelling", "Endpoint"}}).status, 200);
+  ExpectError(List(kService, "limit=0"), 400, "Endpoint.0006");
+  ExpectError(Action(kService, "receive", {"nope"}), 400, "Endpoint.2013");
+  ExpectError(Get(ServicePath("no-such-service")), 400, "Endpoint.2003");
+  // Gateway codes and the admin API keep their spelling.
+  ExpectError(Get("/v1/nowhere"), 404, "APIGW.0101");
+  ExpectError(Post("/admin/services/nope/generate", {{"count", 1}}), 400, "EndPoint.2003");
+  EXPECT_EQ(Post("/admin/faults", {{"error_code_spelling", "ENDPOINT"}}).status, 400);
+  ASSERT_EQ(Post("/admin/faults", {{"error_code_spelling", "EndPoint"}}).status, 200);
+  ExpectError(List(kService, "limit=0"), 400, "EndPoint.0006");
+}
+
+TEST_F(ApiTest, ErrorCodeSpellingAppliesToInjectedFaults) {
+  ASSERT_EQ(
+      Post("/admin/faults", {{"error_code_spelling", "Endpoint"}, {"rates", {{"500", 1}}}}).status,
+      200);
+  ExpectError(List(kService), 500, "Endpoint.0001");
+}
+
+TEST_F(ApiTest, FractionalTimeFormat) {
+  AddConnection(kService, "ep-a", std::nullopt, absl::FromUnixMillis(1700000000174));
+  ASSERT_EQ(Post("/admin/faults", {{"time_format", "fractional"}}).status, 200);
+  json c = List(kService).body["connections"][0];
+  EXPECT_EQ(c["created_at"], "2023-11-14T22:13:20.174");
+  EXPECT_EQ(c["updated_at"], "2023-11-14T22:13:20.174");
+  const std::string service_time = Get(ServicePath(kService)).body["created_at"];
+  EXPECT_EQ(service_time.size(), 23u) << service_time;  // YYYY-MM-DDTHH:MM:SS.mmm
+  EXPECT_NE(service_time.back(), 'Z');
+  HttpReply action = Action(kService, "receive", {"ep-a"});
+  EXPECT_EQ(action.body["connections"][0]["created_at"], "2023-11-14T22:13:20.174");
+  // The admin API keeps whole seconds.
+  HttpReply admin = Get(absl::StrCat("/admin/services/", kService, "/connections"));
+  EXPECT_EQ(admin.body["connections"][0]["created_at"], "2023-11-14T22:13:20Z");
+  EXPECT_EQ(Post("/admin/faults", {{"time_format", "millis"}}).status, 400);
+  ASSERT_EQ(Post("/admin/faults", json::object()).status, 200);
+  EXPECT_EQ(List(kService).body["connections"][0]["created_at"], "2023-11-14T22:13:20Z");
+}
+
 TEST_F(ApiTest, ListConnectionHasDocumentedFields) {
   AddConnection(kService, "ep-x");
   json c = List(kService).body["connections"][0];
@@ -138,12 +227,11 @@ TEST_F(ApiTest, ListRejectsInvalidParameters) {
     std::string code;
   };
   const std::vector<Case> cases = {
-      {"limit=0", "EndPoint.0006"},         {"limit=1001", "EndPoint.0006"},
-      {"limit=ten", "EndPoint.0006"},       {"offset=-1", "EndPoint.0010"},
-      {"offset=x", "EndPoint.0010"},        {"sort_key=name", "EndPoint.0017"},
-      {"sort_dir=up", "EndPoint.0018"},     {"status=creating", "EndPoint.0019"},
-      {"status=deleting", "EndPoint.0019"}, {"status=Accepted", "EndPoint.0019"},
-      {"marker_id=abc", "EndPoint.0021"},   {"marker_id=-5", "EndPoint.0021"},
+      {"limit=0", "EndPoint.0006"},     {"limit=1001", "EndPoint.0006"},
+      {"limit=ten", "EndPoint.0006"},   {"offset=-1", "EndPoint.0010"},
+      {"offset=x", "EndPoint.0010"},    {"sort_key=name", "EndPoint.0017"},
+      {"sort_dir=up", "EndPoint.0018"}, {"status=Accepted", "EndPoint.0019"},
+      {"status=done", "EndPoint.0019"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.query);
@@ -534,8 +622,8 @@ TEST_F(FakeClockApiTest, ReceiveShowsCreatingUntilTheDelayHasPassed) {
   AddConnection(kService, "ep-a");
   ASSERT_EQ(Action(kService, "receive", {"ep-a"}).status, 200);
   EXPECT_EQ(StatusOf(kService, "ep-a"), "creating");
-  // creating cannot be filtered on, and does not match other filters.
   EXPECT_EQ(List(kService, "status=pendingAcceptance").body["total_count"], 0);
+  EXPECT_EQ(List(kService, "status=creating").body["total_count"], 1);
   clock_->Advance(absl::Milliseconds(1999));
   EXPECT_EQ(StatusOf(kService, "ep-a"), "creating");
   clock_->Advance(absl::Milliseconds(1));

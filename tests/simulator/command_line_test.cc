@@ -130,6 +130,48 @@ TEST(CommandLineTest, RejectsBadFaultFlags) {
   }
 }
 
+TEST(CommandLineTest, ParsesLoadAndVariantFlags) {
+  auto parsed =
+      ParseCommandLine({"--list-item-cost", "100us", "--rate-limit=50", "--churn-create", "0.2",
+                        "--churn-delete=0.1", "--churn-seed", "9", "--strict-offset",
+                        "--error-code-spelling", "Endpoint", "--time-format=fractional"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const FaultConfig& f = parsed->options.faults;
+  EXPECT_EQ(f.list_item_cost, absl::Microseconds(100));
+  EXPECT_DOUBLE_EQ(f.rate_limit, 50);
+  EXPECT_DOUBLE_EQ(f.churn_create, 0.2);
+  EXPECT_DOUBLE_EQ(f.churn_delete, 0.1);
+  EXPECT_EQ(parsed->options.churn_seed, 9u);
+  EXPECT_TRUE(f.strict_offset);
+  EXPECT_EQ(f.error_code_spelling, CodeSpelling::kEndpoint);
+  EXPECT_EQ(f.time_format, TimeFormat::kFractional);
+
+  auto defaults = ParseCommandLine({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->options.faults.list_item_cost, absl::ZeroDuration());
+  EXPECT_EQ(defaults->options.faults.rate_limit, 0);
+  EXPECT_FALSE(defaults->options.faults.strict_offset);
+  EXPECT_EQ(defaults->options.faults.error_code_spelling, CodeSpelling::kEndPoint);
+  EXPECT_EQ(defaults->options.faults.time_format, TimeFormat::kSeconds);
+}
+
+TEST(CommandLineTest, RejectsBadLoadAndVariantFlags) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--list-item-cost", "soon"},
+           {"--list-item-cost", "2s"},
+           {"--rate-limit", "-1"},
+           {"--rate-limit", "fast"},
+           {"--churn-create", "1.5"},
+           {"--churn-delete", "x"},
+           {"--churn-seed", "-2"},
+           {"--strict-offset=yes"},
+           {"--error-code-spelling", "endpoint"},
+           {"--time-format", "millis"},
+       }) {
+    EXPECT_FALSE(ParseCommandLine(args).ok()) << args[0];
+  }
+}
+
 TEST(CommandLineTest, ParsesAkSkPairs) {
   auto parsed = ParseCommandLine({"--ak", "A1", "--sk", "S1", "--ak=A2", "--sk=S2"});
   ASSERT_TRUE(parsed.ok()) << parsed.status();
@@ -143,10 +185,28 @@ TEST(CommandLineTest, ParsesAkSkPairs) {
 
 TEST(CommandLineTest, UsageMentionsNewFlags) {
   const std::string usage = Usage();
-  for (const char* flag :
-       {"--ak", "--sk", "--fault-500", "--fault-502", "--fault-503", "--fault-504", "--fault-429",
-        "--fault-throttle", "--fault-drop", "--fault-latency", "--fault-jitter",
-        "--fault-after-effect", "--fault-operations", "--fault-seed"}) {
+  for (const char* flag : {"--ak",
+                           "--sk",
+                           "--fault-500",
+                           "--fault-502",
+                           "--fault-503",
+                           "--fault-504",
+                           "--fault-429",
+                           "--fault-throttle",
+                           "--fault-drop",
+                           "--fault-latency",
+                           "--fault-jitter",
+                           "--fault-after-effect",
+                           "--fault-operations",
+                           "--fault-seed",
+                           "--list-item-cost",
+                           "--rate-limit",
+                           "--churn-create",
+                           "--churn-delete",
+                           "--churn-seed",
+                           "--strict-offset",
+                           "--error-code-spelling",
+                           "--time-format"}) {
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
   }
 }
