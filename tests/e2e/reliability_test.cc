@@ -103,6 +103,64 @@ TEST_F(ReliabilityTest, FiftyParallelApprovalsConvergeAndStateMatchesTruth) {
               (*stats)["requests"].value("list", 0), (*stats)["actions"].value("receive", 0));
 }
 
+// A busy service: 3,000 connections, and before every list call a consumer
+// creates a connection (and, in half the runs, deletes an untouched one).
+// Page boundaries shift under every listing; no approval may fail or leave
+// state because of it. 20 seeded runs.
+TEST_F(ReliabilityTest, ChurnOnABigServiceNeverLosesAnApproval) {
+  for (int seed = 1; seed <= 20; ++seed) {
+    SCOPED_TRACE(absl::StrCat("seed ", seed));
+    Start({"--transition-delay", "50ms", "--quiet"});
+    auto service = sim_->AddService(true);
+    ASSERT_TRUE(service.ok()) << service.status();
+    ASSERT_TRUE(sim_->Generate(*service, 1450, "accepted").ok());
+    std::vector<std::string> endpoints;
+    for (int i = 0; i < 100; ++i) {
+      auto e = sim_->AddConnection(*service, absl::StrCat("domain-", i % 7));
+      ASSERT_TRUE(e.ok()) << e.status();
+      endpoints.push_back(*e);
+    }
+    ASSERT_TRUE(sim_->Generate(*service, 1450).ok());
+    ASSERT_TRUE(sim_->SetFaults({{"churn_create", 1.0},
+                                 {"churn_delete", seed % 2 == 0 ? 1.0 : 0.0},
+                                 {"churn_seed", seed}})
+                    .ok());
+    std::vector<Outcome> outcomes = CreateAll(*service, endpoints);
+    for (const Outcome& o : outcomes) {
+      ASSERT_FALSE(o.result.HasError()) << o.endpoint << ": " << o.result.DiagText();
+      ASSERT_EQ(o.result.value.Attr("status").AsString(), "accepted") << o.endpoint;
+    }
+    // Refresh, ten at a time as terraform does: nothing leaves state.
+    std::atomic<size_t> next{0};
+    std::atomic<int> kept{0};
+    std::vector<std::thread> readers;
+    for (int w = 0; w < kParallelism; ++w) {
+      readers.emplace_back([&] {
+        for (size_t i = next++; i < outcomes.size(); i = next++) {
+          RpcResult r = driver_->Read(kApproval, outcomes[i].result.value);
+          if (!r.HasError() && !r.value.is_null() &&
+              r.value.Attr("status").AsString() == "accepted") {
+            ++kept;
+          } else {
+            ADD_FAILURE() << outcomes[i].endpoint << " left state: " << r.DiagText();
+          }
+        }
+      });
+    }
+    for (auto& t : readers) t.join();
+    EXPECT_EQ(kept.load(), 100);
+    auto stats = sim_->Stats();
+    ASSERT_TRUE(stats.ok());
+    EXPECT_EQ((*stats)["actions"].value("receive", 0), 100) << "one receive per endpoint";
+    if (seed == 1 || seed == 2) {
+      std::printf("churn seed %d: %s list calls, %s items listed, churn %s\n", seed,
+                  (*stats)["requests"]["list"].dump().c_str(),
+                  (*stats)["listed"]["items"].dump().c_str(), (*stats)["churn"].dump().c_str());
+    }
+    if (::testing::Test::HasFailure()) return;
+  }
+}
+
 TEST_F(ReliabilityTest, ThirtyPercentTransientFaultsStillConverge) {
   // 30% of API calls fail: server errors, gateway errors, both kinds of
   // throttling and dropped connections; half of the failed actions had

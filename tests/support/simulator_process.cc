@@ -116,6 +116,18 @@ absl::Status SimulatorProcess::FailOnReceive(const std::string& service_id,
       .status();
 }
 
+absl::Status SimulatorProcess::Generate(const std::string& service_id, int count,
+                                        const std::string& status) {
+  nlohmann::json body = {{"count", count}};
+  if (!status.empty()) body["status"] = status;
+  return Request("POST", absl::StrCat("/admin/services/", service_id, "/generate"), body, 201)
+      .status();
+}
+
+absl::Status SimulatorProcess::SetFaults(const nlohmann::json& config) {
+  return Request("POST", "/admin/faults", config, 200).status();
+}
+
 absl::Status SimulatorProcess::ClearFaults() {
   return Request("POST", "/admin/faults", nlohmann::json::object(), 200).status();
 }

@@ -46,6 +46,10 @@ class SimulatorProcess {
   // ([{"error_code", "error_message"}]; the simulator's default when null).
   absl::Status FailOnReceive(const std::string& service_id, const std::string& endpoint_id,
                              const nlohmann::json& errors = nullptr);
+  // Adds `count` generated connections (status as given, or the default).
+  absl::Status Generate(const std::string& service_id, int count, const std::string& status = "");
+  // Replaces the whole fault / load configuration (POST /admin/faults).
+  absl::Status SetFaults(const nlohmann::json& config);
   // Turns every injected fault off (so a test can read the truth).
   absl::Status ClearFaults();
   // The simulator's request log so far (one line per request, with its id).
