@@ -1,11 +1,18 @@
 #include "resources/vpcep_provider.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "provider/cloud/aksk_signer.h"
 #include "provider/core/log.h"
 #include "resources/connection_approval/connection_approval.h"
@@ -49,6 +56,11 @@ core::Schema ProviderSchema() {
           "Endpoint overrides by service; the key `vpcep` replaces "
           "`https://vpcep.{region}.myhuaweicloud.com` (private clouds, the local simulator). "
           "Falls back to `HW_VPCEP_ENDPOINT`."),
+      core::OptionalAttribute("allow_insecure_http", Type::Bool(),
+                              "Allow a plain `http://` endpoint on another machine, which "
+                              "sends the credentials unencrypted (default false; loopback "
+                              "hosts are always allowed). Falls back to "
+                              "`HW_ALLOW_INSECURE_HTTP`."),
       core::OptionalAttribute("insecure", Type::Bool(),
                               "Skip TLS certificate verification (default false). Falls back "
                               "to `HW_INSECURE`."),
@@ -67,29 +79,135 @@ std::string Env(const char* name) {
   return v == nullptr ? "" : v;
 }
 
-// A string setting: the configured value, else the environment variable.
-// nullopt when the configured value is not known yet (during plan).
-std::optional<std::string> Setting(const Value& config, const char* attr, const char* env) {
-  const Value& v = config.Attr(attr);
-  if (!v.is_known()) return std::nullopt;
-  if (!v.is_null() && !v.AsString().empty()) return v.AsString();
-  return Env(env);
+bool EnvTrue(const char* name) {
+  std::string v = Env(name);
+  return v == "true" || v == "1" || v == "TRUE" || v == "True";
 }
 
-std::optional<std::string> EndpointOverride(const Value& config) {
+// A string setting and where it came from, so that a message names what to fix.
+struct Setting {
+  std::string value;
+  std::string origin;  // "`region`" or "HW_REGION_NAME"
+};
+
+// The configured value, else the environment variable.
+// nullopt when the configured value is not known yet (during plan).
+std::optional<Setting> Lookup(const Value& config, const char* attr, const char* env) {
+  const Value& v = config.Attr(attr);
+  if (!v.is_known()) return std::nullopt;
+  if (!v.is_null() && !v.AsString().empty()) {
+    return Setting{v.AsString(), absl::StrCat("`", attr, "`")};
+  }
+  return Setting{Env(env), env};
+}
+
+std::optional<Setting> EndpointOverride(const Value& config) {
   const Value& v = config.Attr("endpoints");
   if (!v.is_known()) return std::nullopt;
   if (!v.is_null()) {
     auto it = v.MapElements().find("vpcep");
     if (it != v.MapElements().end()) {
       if (!it->second.is_known()) return std::nullopt;
-      if (!it->second.is_null()) return it->second.AsString();
+      if (!it->second.is_null()) return Setting{it->second.AsString(), "`endpoints.vpcep`"};
     }
   }
-  return Env("HW_VPCEP_ENDPOINT");
+  return Setting{Env("HW_VPCEP_ENDPOINT"), "HW_VPCEP_ENDPOINT"};
+}
+
+// Credentials and the project id go into request headers, where a CR or LF
+// would start a header of the value's choosing. Surrounding whitespace (the
+// newline file() keeps) is dropped with a warning. The value is never quoted:
+// it may be a secret.
+void CleanHeaderValue(Setting& s, const char* attr, Diagnostics& diags) {
+  absl::string_view trimmed = absl::StripAsciiWhitespace(s.value);
+  if (trimmed.size() != s.value.size()) {
+    diags.AddWarning(absl::StrCat("Whitespace removed from ", attr),
+                     absl::StrCat(s.origin, " starts or ends with whitespace, such as the "
+                                  "newline that file() keeps; it was removed."),
+                     {PathStep::Attr(attr)});
+    s.value = std::string(trimmed);
+  }
+  bool control = std::any_of(s.value.begin(), s.value.end(), [](unsigned char c) {
+    return c < 0x20 || c == 0x7f;
+  });
+  if (control) {
+    diags.AddError(absl::StrCat("Invalid ", attr),
+                   absl::StrCat(s.origin, " contains a control character (such as a line "
+                                "break), which would corrupt the request headers. The value "
+                                "is not shown."),
+                   {PathStep::Attr(attr)});
+  }
+}
+
+// The region becomes part of the API host name, so anything but a plain name
+// (a '/', a '.') could send the credentials to another host.
+void CheckRegion(const Setting& region, Diagnostics& diags) {
+  bool plain = std::all_of(region.value.begin(), region.value.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+  if (plain) return;
+  diags.AddError("Invalid region",
+                 absl::StrCat(region.origin, " is \"", region.value, "\", not a region name: "
+                              "use lower-case letters, digits and '-', e.g. ap-southeast-1."),
+                 {PathStep::Attr("region")});
+}
+
+// The host of an http:// or https:// URL, without port or brackets.
+absl::string_view UrlHost(absl::string_view url) {
+  size_t scheme_end = url.find("://");
+  if (scheme_end == absl::string_view::npos) return "";
+  absl::string_view rest = url.substr(scheme_end + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (size_t at = rest.rfind('@'); at != absl::string_view::npos) rest = rest.substr(at + 1);
+  if (absl::ConsumePrefix(&rest, "[")) return rest.substr(0, rest.find(']'));
+  return rest.substr(0, rest.find(':'));
+}
+
+// Plain http is refused unless it stays on this machine or the user opted in:
+// the token or the AK/SK signature would cross the network unencrypted.
+void CheckEndpoint(const Setting& endpoint, bool allow_http, Diagnostics& diags) {
+  core::AttributePath path = {PathStep::Attr("endpoints"), PathStep::Key("vpcep")};
+  bool http = absl::StartsWith(endpoint.value, "http://");
+  if (!http && !absl::StartsWith(endpoint.value, "https://")) {
+    diags.AddError("Invalid endpoint URL",
+                   absl::StrCat(endpoint.origin, " must start with https:// (or http:// for a "
+                                "local simulator)."),
+                   path);
+  } else if (http && !allow_http && !IsLoopbackUrl(endpoint.value)) {
+    diags.AddError(
+        "Insecure endpoint",
+        absl::StrCat(endpoint.origin, " is a plain http:// URL on another machine: the "
+                     "credentials would be sent unencrypted. Use https://, a loopback address, "
+                     "or set allow_insecure_http = true (HW_ALLOW_INSECURE_HTTP=true) if the "
+                     "network is trusted."),
+        path);
+  }
+}
+
+std::string CleanedHeaderValue(const Value& config, const char* attr, const char* env,
+                               Diagnostics& diags) {
+  Setting s = *Lookup(config, attr, env);
+  CleanHeaderValue(s, attr, diags);
+  return s.value;
+}
+
+bool BoolSetting(const Value& config, const char* attr, const char* env) {
+  const Value& v = config.Attr(attr);
+  return v.is_null() ? EnvTrue(env) : v.AsBool();
 }
 
 }  // namespace
+
+bool IsLoopbackUrl(absl::string_view url) {
+  std::string host = absl::AsciiStrToLower(UrlHost(url));
+  if (host == "localhost") return true;
+  in_addr v4;
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;  // 127.0.0.0/8
+  }
+  in6_addr v6;
+  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
 
 std::string DefaultEndpoint(absl::string_view region) {
   absl::string_view domain = region == "eu-west-101" ? "myhuaweicloud.eu" : "myhuaweicloud.com";
@@ -163,21 +281,23 @@ void VpcepProvider::Configure(const Value& config, absl::string_view terraform_v
     unconfigured_reason_ = "the provider configuration depends on values not known until apply";
     return;
   }
-  std::string region = *Setting(config, "region", "HW_REGION_NAME");
-  std::string project = *Setting(config, "project_id", "HW_PROJECT_ID");
-  std::string ak = *Setting(config, "access_key", "HW_ACCESS_KEY");
-  std::string sk = *Setting(config, "secret_key", "HW_SECRET_KEY");
-  std::string security_token = *Setting(config, "security_token", "HW_SECURITY_TOKEN");
-  std::string token = *Setting(config, "auth_token", "HW_AUTH_TOKEN");
-  std::string endpoint = *EndpointOverride(config);
-
-  bool insecure = false;
-  if (const Value& v = config.Attr("insecure"); !v.is_null()) {
-    insecure = v.AsBool();
-  } else {
-    std::string env = Env("HW_INSECURE");
-    insecure = env == "true" || env == "1" || env == "TRUE" || env == "True";
+  Setting region_setting = *Lookup(config, "region", "HW_REGION_NAME");
+  CheckRegion(region_setting, diags);
+  std::string region = region_setting.value;
+  // Header values, checked before anything is sent.
+  std::string project = CleanedHeaderValue(config, "project_id", "HW_PROJECT_ID", diags);
+  std::string ak = CleanedHeaderValue(config, "access_key", "HW_ACCESS_KEY", diags);
+  std::string sk = CleanedHeaderValue(config, "secret_key", "HW_SECRET_KEY", diags);
+  std::string security_token =
+      CleanedHeaderValue(config, "security_token", "HW_SECURITY_TOKEN", diags);
+  std::string token = CleanedHeaderValue(config, "auth_token", "HW_AUTH_TOKEN", diags);
+  Setting endpoint_setting = *EndpointOverride(config);
+  std::string endpoint = endpoint_setting.value;
+  if (!endpoint.empty()) {
+    CheckEndpoint(endpoint_setting, BoolSetting(config, "allow_insecure_http",
+                                                "HW_ALLOW_INSECURE_HTTP"), diags);
   }
+  bool insecure = BoolSetting(config, "insecure", "HW_INSECURE");
   cloud::ClientOptions options;
   if (const Value& v = config.Attr("max_retries"); !v.is_null()) {
     options.max_retries = static_cast<int>(v.AsInt().value_or(options.max_retries));

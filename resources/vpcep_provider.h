@@ -41,6 +41,9 @@ class VpcepProvider : public core::Provider {
   std::string unconfigured_reason_;
 };
 
+// Whether the URL's host is this machine: localhost, 127.0.0.0/8 or ::1.
+bool IsLoopbackUrl(absl::string_view url);
+
 // Default API endpoint of a region (myhuaweicloud.eu for eu-west-101).
 std::string DefaultEndpoint(absl::string_view region);
 

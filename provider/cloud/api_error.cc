@@ -5,12 +5,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "provider/core/utf8.h"
 
 namespace vpcep::cloud {
 namespace {
 
 constexpr char kCodePayload[] = "vpcep.api/error_code";
 constexpr char kHttpPayload[] = "vpcep.api/http_status";
+constexpr size_t kExcerptBytes = 200;
 
 std::string StringField(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
@@ -43,7 +45,12 @@ ApiError ParseApiError(const HttpResponse& response) {
       e.message = StringField(*nested, "message");
     }
   }
-  if (e.message.empty()) e.message = response.body.substr(0, 200);
+  // An HTML error page is quoted, not parsed; it may be in any encoding.
+  if (e.message.empty()) e.message = core::TruncateUtf8(response.body, kExcerptBytes);
+  // Diagnostics are protobuf strings: one invalid byte would lose the whole answer.
+  e.code = core::SanitizeUtf8(e.code);
+  e.message = core::SanitizeUtf8(e.message);
+  e.request_id = core::SanitizeUtf8(e.request_id);
   return e;
 }
 

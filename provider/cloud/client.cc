@@ -10,6 +10,7 @@
 #include "provider/cloud/api_error.h"
 #include "provider/cloud/watcher.h"
 #include "provider/core/log.h"
+#include "provider/core/utf8.h"
 
 namespace vpcep::cloud {
 namespace {
@@ -30,6 +31,12 @@ std::string UrlEncode(absl::string_view s) {
     }
   }
   return out;
+}
+
+// Never throws: text that is not UTF-8 goes out with U+FFFD instead of
+// aborting the call (resources validate it first; this is the backstop).
+std::string Dump(const json& body) {
+  return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string Str(const json& j, const char* key) {
@@ -68,7 +75,7 @@ absl::StatusOr<std::vector<Connection>> ConnectionsFrom(const json& body,
   for (const json& j : *it) {
     absl::StatusOr<Connection> c = FromJson(j);
     if (!c.ok()) return c.status();
-    c->request_id = request_id;
+    c->request_id = core::SanitizeUtf8(request_id);  // a header: any bytes
     out.push_back(*std::move(c));
   }
   return out;
@@ -345,7 +352,7 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::Act(absl::string_view servi
                                                          const LandedCheck& landed) const {
   json body = {{"action", action}, {"endpoints", json::array({endpoint_id})}};
   HttpRequest req{"POST", absl::StrCat(ServiceUrl(service_id), "/connections/action"), {},
-                  body.dump(-1, ' ', false, json::error_handler_t::replace)};
+                  Dump(body)};
   // Accepting or rejecting twice has the same effect as once, so a retry is safe;
   // callers still confirm the outcome with the list call.
   absl::StatusOr<HttpResponse> resp = Call(absl::StrCat(action, " endpoint ", endpoint_id),
@@ -381,7 +388,7 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::UpdateDescription(
     absl::string_view description, absl::Time deadline) const {
   json body = {{"connections", json::array({{{"id", endpoint_id}, {"description", description}}})}};
   HttpRequest req{"PUT", absl::StrCat(ServiceUrl(service_id), "/connections/description"), {},
-                  body.dump(-1, ' ', false, json::error_handler_t::replace)};
+                  Dump(body)};
   // Setting the same text twice is harmless, so retrying is safe.
   absl::StatusOr<HttpResponse> resp =
       Call(absl::StrCat("update description of endpoint ", endpoint_id), std::move(req), true,

@@ -6,15 +6,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -105,14 +111,29 @@ std::string MakeSocketDir() {
   return buf.data();
 }
 
-void ApplySocketGroup(const std::string& path) {
+// PLUGIN_UNIX_SOCKET_GROUP names the group allowed to connect: a group name,
+// or a gid written in digits only. nullopt when unset. An unknown name is an
+// error: falling back to some other group would hand the socket to it.
+absl::StatusOr<std::optional<gid_t>> SocketGroup() {
   std::string group = Env("PLUGIN_UNIX_SOCKET_GROUP");
-  if (group.empty()) return;
-  struct group* g = getgrnam(group.c_str());
-  gid_t gid = g != nullptr ? g->gr_gid : static_cast<gid_t>(std::atoi(group.c_str()));
-  if (chown(path.c_str(), static_cast<uid_t>(-1), gid) != 0 || chmod(path.c_str(), 0660) != 0) {
-    core::LogWarn("could not apply PLUGIN_UNIX_SOCKET_GROUP", {{"group", group}});
+  if (group.empty()) return std::nullopt;
+  if (struct group* g = getgrnam(group.c_str()); g != nullptr) return g->gr_gid;
+  uint32_t gid = 0;
+  bool digits = std::all_of(group.begin(), group.end(), absl::ascii_isdigit);
+  if (digits && absl::SimpleAtoi(group, &gid)) return static_cast<gid_t>(gid);
+  return absl::InvalidArgumentError(
+      absl::StrCat("PLUGIN_UNIX_SOCKET_GROUP: there is no group \"", group, "\""));
+}
+
+// Gives `path` to the socket group with `mode`. The directory needs the group
+// too (search permission), or the socket inside stays out of its reach.
+absl::Status Grant(const std::string& path, std::optional<gid_t> gid, mode_t mode) {
+  if (!gid.has_value()) return absl::OkStatus();
+  if (chown(path.c_str(), static_cast<uid_t>(-1), *gid) != 0 || chmod(path.c_str(), mode) != 0) {
+    return absl::ErrnoToStatus(
+        errno, absl::StrCat("PLUGIN_UNIX_SOCKET_GROUP: cannot give ", path, " to group ", *gid));
   }
+  return absl::OkStatus();
 }
 
 // Blocks SIGTERM (and SIGINT in debug mode) in every thread, so that one
@@ -154,6 +175,11 @@ int Serve(core::Provider& provider, const ServeOptions& options) {
       return 1;
     }
     version = *v;
+  }
+  absl::StatusOr<std::optional<gid_t>> socket_group = SocketGroup();
+  if (!socket_group.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(socket_group.status().message()).c_str());
+    return 1;
   }
 
   std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
@@ -199,11 +225,19 @@ int Serve(core::Provider& provider, const ServeOptions& options) {
   listener.socket_dir = MakeSocketDir();
   std::string socket_path = listener.socket_dir + "/plugin.sock";
   if (!listener.socket_dir.empty() && socket_path.size() <= kMaxUnixPath) {
-    server = build("unix:" + socket_path, nullptr);
+    absl::Status granted = Grant(listener.socket_dir, *socket_group, 0750);
+    if (granted.ok()) server = build("unix:" + socket_path, nullptr);
     if (server) {
       listener.network = "unix";
       listener.address = socket_path;
-      ApplySocketGroup(socket_path);
+      granted = Grant(socket_path, *socket_group, 0660);
+    }
+    if (!granted.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(granted.message()).c_str());
+      if (server) server->Shutdown();
+      unlink(socket_path.c_str());
+      rmdir(listener.socket_dir.c_str());
+      return 1;
     }
   }
   if (!server) {  // TCP on loopback when a unix socket is not possible

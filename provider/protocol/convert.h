@@ -7,6 +7,7 @@
 #include "provider/core/diagnostics.h"
 #include "provider/core/dispatcher.h"
 #include "provider/core/schema.h"
+#include "provider/core/utf8.h"
 
 namespace vpcep::protocol {
 
@@ -20,8 +21,12 @@ void PathToProto(const core::AttributePath& path, ProtoPath* out) {
   for (const core::PathStep& step : path) {
     auto* s = out->add_steps();
     switch (step.kind) {
-      case core::PathStep::Kind::kAttribute: s->set_attribute_name(step.name); break;
-      case core::PathStep::Kind::kKeyString: s->set_element_key_string(step.name); break;
+      case core::PathStep::Kind::kAttribute:
+        s->set_attribute_name(core::SanitizeUtf8(step.name));
+        break;
+      case core::PathStep::Kind::kKeyString:
+        s->set_element_key_string(core::SanitizeUtf8(step.name));
+        break;
       case core::PathStep::Kind::kKeyInt: s->set_element_key_int(step.index); break;
     }
   }
@@ -35,8 +40,10 @@ void DiagnosticsToProto(const core::Diagnostics& diags, RepeatedDiagnostics* out
     // Severity must be explicit: INVALID (0) is not treated as an error by Terraform.
     p->set_severity(d.severity == core::Diagnostic::Severity::kError ? Proto::ERROR
                                                                      : Proto::WARNING);
-    p->set_summary(d.summary);
-    p->set_detail(d.detail);
+    // The last gate before the wire: Terraform drops a whole response whose
+    // string fields hold invalid UTF-8, and with it the error being reported.
+    p->set_summary(core::SanitizeUtf8(d.summary));
+    p->set_detail(core::SanitizeUtf8(d.detail));
     if (!d.path.empty()) PathToProto(d.path, p->mutable_attribute());
   }
 }

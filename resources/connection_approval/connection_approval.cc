@@ -11,6 +11,7 @@
 #include "provider/cloud/watcher.h"
 #include "provider/core/log.h"
 #include "provider/core/plan.h"
+#include "provider/core/utf8.h"
 #include "resources/vpcep_provider.h"
 
 namespace vpcep::resources {
@@ -24,6 +25,7 @@ using core::Value;
 
 constexpr absl::Duration kDefaultTimeout = absl::Minutes(10);
 constexpr size_t kMaxIdLength = 64;
+constexpr size_t kMaxDescriptionLength = 512;  // characters (code points)
 
 core::Schema ApprovalSchema() {
   core::Schema s;
@@ -88,6 +90,25 @@ void ValidateId(const Value& v, const char* attr, Diagnostics& diags) {
                    absl::StrCat("\"", s, "\" is not a valid id: use 1 to ", kMaxIdLength,
                                 " letters, digits, '-' or '_'."),
                    {PathStep::Attr(attr)});
+  }
+}
+
+// The API counts characters, not bytes; text that is not UTF-8 could not
+// even be encoded as the JSON request.
+void ValidateDescription(const Value& v, Diagnostics& diags) {
+  if (!v.is_known() || v.is_null()) return;
+  const std::string& text = v.AsString();
+  std::string problem;
+  if (!core::ValidUtf8(text)) {
+    problem = "The description is not valid UTF-8 text.";
+  } else if (size_t n = core::CountCodePoints(text); n > kMaxDescriptionLength) {
+    problem = absl::StrCat("A description has at most ", kMaxDescriptionLength,
+                           " characters; this one has ", n, ".");
+  } else if (text.find_first_of("<>") != std::string::npos) {
+    problem = "A description may not contain '<' or '>'.";
+  }
+  if (!problem.empty()) {
+    diags.AddError("Invalid description", problem, {PathStep::Attr("description")});
   }
 }
 
@@ -157,15 +178,7 @@ void ConnectionApproval::ValidateConfig(const Value& config, Diagnostics& diags)
                      {PathStep::Attr("timeouts"), PathStep::Attr(which)});
     }
   }
-  const Value& description = config.Attr("description");
-  if (description.is_known() && !description.is_null()) {
-    const std::string& text = description.AsString();
-    if (text.size() > 512 || text.find_first_of("<>") != std::string::npos) {
-      diags.AddError("Invalid description",
-                     "A description has at most 512 characters and no '<' or '>'.",
-                     {PathStep::Attr("description")});
-    }
-  }
+  ValidateDescription(config.Attr("description"), diags);
 }
 
 void ConnectionApproval::Plan(const core::PlanRequest& req, core::PlanResponse& resp) {

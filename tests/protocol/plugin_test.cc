@@ -1,5 +1,10 @@
 // The provider binary launched exactly as Terraform launches it.
+#include <grp.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
@@ -183,6 +188,60 @@ TEST(Debug, DebugFlagPrintsReattachValue) {
   EXPECT_TRUE(found);
   (*p)->Signal(SIGTERM);
   EXPECT_EQ((*p)->Wait(absl::Seconds(5)), 0);
+}
+
+// The mode bits and group of `path`.
+std::pair<mode_t, gid_t> ModeAndGroup(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(stat(path.c_str(), &st), 0) << path;
+  return {st.st_mode & 07777, st.st_gid};
+}
+
+void ExpectSocketReachableBy(PluginClient& c, gid_t gid) {
+  ASSERT_EQ(c.handshake().network, "unix");
+  std::string socket = c.handshake().address;
+  std::string dir = std::filesystem::path(socket).parent_path().string();
+  EXPECT_EQ(ModeAndGroup(dir), std::make_pair(mode_t{0750}, gid)) << "the group must reach "
+                                                                      "into the directory";
+  EXPECT_EQ(ModeAndGroup(socket), std::make_pair(mode_t{0660}, gid));
+  ProviderDriver d(c);
+  EXPECT_TRUE(d.LoadSchema().ok());
+}
+
+TEST(SocketGroup, GroupByNameGetsTheSocketAndItsDirectory) {
+  struct group* g = getgrgid(getgid());
+  ASSERT_NE(g, nullptr);
+  LaunchOptions o = Defaults();
+  o.env["PLUGIN_UNIX_SOCKET_GROUP"] = g->gr_name;
+  auto c = MustLaunch(o);
+  ASSERT_NE(c, nullptr);
+  ExpectSocketReachableBy(*c, getgid());
+}
+
+TEST(SocketGroup, NumericGidIsAccepted) {
+  LaunchOptions o = Defaults();
+  o.env["PLUGIN_UNIX_SOCKET_GROUP"] = std::to_string(getgid());
+  auto c = MustLaunch(o);
+  ASSERT_NE(c, nullptr);
+  ExpectSocketReachableBy(*c, getgid());
+}
+
+TEST(SocketGroup, UnknownGroupIsRefusedAtStart) {
+  for (const char* group : {"no-such-group-vpcep", "12abc"}) {
+    SubprocessOptions sp;
+    sp.argv = {VPCEP_PROVIDER_BINARY};
+    sp.env = CurrentEnvironment();
+    sp.env["TF_PLUGIN_MAGIC_COOKIE"] =
+        "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+    sp.env["PLUGIN_PROTOCOL_VERSIONS"] = "5,6";
+    sp.env["PLUGIN_UNIX_SOCKET_GROUP"] = group;
+    absl::StatusOr<std::unique_ptr<Subprocess>> p = Subprocess::Start(sp);
+    ASSERT_TRUE(p.ok());
+    EXPECT_FALSE((*p)->ReadLine(absl::Seconds(20)).ok()) << group << ": no handshake expected";
+    EXPECT_EQ((*p)->Wait(absl::Seconds(10)), 1) << group;
+    EXPECT_THAT((*p)->Stderr(), HasSubstr("PLUGIN_UNIX_SOCKET_GROUP")) << group;
+    EXPECT_THAT((*p)->Stderr(), HasSubstr(group));
+  }
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ std::map<std::string, std::string> WithoutCloudSettings() {
   std::map<std::string, std::string> env;
   for (const char* v : {"HW_AUTH_TOKEN", "HW_PROJECT_ID", "HW_REGION_NAME", "HW_VPCEP_ENDPOINT",
                         "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_INSECURE",
-                        "HW_MAX_RETRIES", "TF_LOG", "TF_LOG_PROVIDER"}) {
+                        "HW_MAX_RETRIES", "HW_ALLOW_INSECURE_HTTP", "TF_LOG",
+                        "TF_LOG_PROVIDER"}) {
     env[v] = "";
   }
   return env;

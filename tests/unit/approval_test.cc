@@ -93,8 +93,8 @@ class ApprovalTest : public ::testing::Test {
                            {{"project_id", Value::String("p")},
                             {"auth_token", Value::String("t")},
                             {"max_retries", Value::Int(max_retries)},
-                            {"endpoints", Value::Map(Type::String(),
-                                                     {{"vpcep", Value::String("http://api")}})}});
+                            {"endpoints", Value::Map(Type::String(), {{"vpcep", Value::String(
+                                                                           "http://127.0.0.1")}})}});
   }
   static core::WireValue Wire(const Value& v, const Type& t) {
     return core::WireValue{core::EncodeMsgpack(v, t), ""};
