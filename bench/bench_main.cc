@@ -72,6 +72,8 @@ struct Options {
   int parallelism = 10;
   bool terraform = true;  // when found on PATH
   int startup_runs = 20;
+  bool scale = true;  // the big-service rows (issue: cost follows the approvals)
+  bool scale_only = false;
   std::string version = VPCEP_VERSION;
 };
 
@@ -211,6 +213,11 @@ class Bench {
     std::cerr << "simulator at " << sim_->base_url() << ", transition delay "
               << absl::FormatDuration(o_.delay) << "\n";
 
+    if (o_.scale_only) {
+      if (!ScaleFigures()) return 2;
+      PrintTable();
+      return g_wrong ? 1 : 0;
+    }
     if (!StartupFigures()) return 2;
     for (int n : o_.counts) {
       if (!ClientRun(n)) return 2;
@@ -225,6 +232,7 @@ class Bench {
         }
       }
     }
+    if (o_.scale && !ScaleFigures()) return 2;
     struct stat st {};
     if (stat(o_.provider.c_str(), &st) == 0) {
       Emit({"binary size", absl::StrFormat("%.1f MiB (%d bytes)", st.st_size / 1048576.0,
@@ -534,6 +542,260 @@ class Bench {
     return true;
   }
 
+
+  // Writes a working directory approving `endpoints` of `service` and runs
+  // `terraform init` there; returns the directory ("" on failure).
+  std::string TerraformDir(const std::string& cli, const std::string& service,
+                           const std::vector<std::string>& endpoints) {
+    char tmpl[] = "/tmp/vpcep-bench-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) return "";
+    std::string dir = tmpl;
+    fs::path plugin_dir =
+        fs::path(dir) / "mirror/terraform.local/vpcep/vpcep" / o_.version / "linux_amd64";
+    fs::create_directories(plugin_dir);
+    fs::copy_file(o_.provider, plugin_dir / absl::StrCat("terraform-provider-vpcep_v", o_.version));
+    std::ofstream(fs::path(dir) / "cli.tfrc")
+        << "provider_installation {\n  filesystem_mirror {\n    path    = \"" << dir
+        << "/mirror\"\n    include = [\"terraform.local/*/*\"]\n  }\n"
+        << "  direct {\n    exclude = [\"terraform.local/*/*\"]\n  }\n}\n";
+    fs::create_directories(fs::path(dir) / "work");
+    std::string list;
+    for (const auto& e : endpoints) absl::StrAppend(&list, list.empty() ? "" : ", ", "\"", e, "\"");
+    std::ofstream(fs::path(dir) / "work/main.tf")
+        << "terraform {\n  required_providers {\n"
+        << "    vpcep = { source = \"terraform.local/vpcep/vpcep\" }\n  }\n}\n\n"
+        << "provider \"vpcep\" {\n  project_id = \"" << SimulatorProcess::kProjectId << "\"\n"
+        << "  endpoints  = { vpcep = \"" << sim_->base_url() << "\" }\n}\n\n"
+        << "resource \"vpcep_connection_approval\" \"this\" {\n"
+        << "  for_each    = toset([" << list << "])\n"
+        << "  service_id  = \"" << service << "\"\n  endpoint_id = each.value\n}\n";
+    int code = 0;
+    std::string err;
+    RunTerraform(cli, dir, {"init", "-input=false", "-no-color"}, code, err);
+    if (code != 0) {
+      std::cerr << "terraform init failed:\n" << err << "\n";
+      return "";
+    }
+    return dir;
+  }
+
+  void RunTerraform(const std::string& cli, const std::string& dir, std::vector<std::string> args,
+                    int& code, std::string& err) {
+    SubprocessOptions sp;
+    sp.argv = {cli};
+    sp.argv.insert(sp.argv.end(), args.begin(), args.end());
+    sp.env = testing::CurrentEnvironment();
+    for (const auto& [k, v] : WithoutCloudSettings()) sp.env.erase(k);
+    sp.env["TF_CLI_CONFIG_FILE"] = dir + "/cli.tfrc";
+    sp.env["TF_IN_AUTOMATION"] = "1";
+    sp.env["CHECKPOINT_DISABLE"] = "1";
+    sp.env["HW_AUTH_TOKEN"] = SimulatorProcess::kToken;
+    sp.env.erase("TF_PLUGIN_CACHE_DIR");
+    sp.working_dir = dir + "/work";
+    auto p = Subprocess::Start(sp);
+    if (!p.ok()) {
+      code = -1;
+      err = std::string(p.status().message());
+      return;
+    }
+    (*p)->ReadRest(absl::Minutes(30));
+    code = (*p)->Wait(absl::Minutes(30)).value_or(-1);
+    err = (*p)->Stderr();
+  }
+
+  int64_t ListedItems() {
+    auto s = sim_->Stats();
+    return s.ok() ? (*s)["listed"].value("items", int64_t{0}) : 0;
+  }
+  int64_t Throttled() {
+    auto s = sim_->Stats();
+    return s.ok() ? (*s)["requests"].value("throttled", int64_t{0}) : 0;
+  }
+
+  // A service of `size` connections, 100 of them pending (to approve).
+  bool SeedLarge(int size, std::string& service, std::vector<std::string>& endpoints) {
+    if (!Seed(*sim_, 100, service, endpoints)) return false;
+    // Filler on both sides of the approvals in creation order.
+    int filler = size - 100;
+    if (filler > 0 && (!sim_->Generate(service, filler / 2, "accepted").ok() ||
+                       !sim_->Generate(service, filler - filler / 2, "accepted").ok())) {
+      std::cerr << "cannot generate connections\n";
+      return false;
+    }
+    return true;
+  }
+
+  // The big-service rows: apply of 100 approvals on services of 100, 1,000
+  // and 10,000 connections at 100 ms API latency, the refresh of the largest,
+  // and an apply under a rate limit of 20 calls/s.
+  bool ScaleFigures() {
+    const absl::Duration latency = absl::Milliseconds(100);
+    const double item_cost_ms = 0.02;
+    const int n = 100;
+    const double limit = std::ceil(n / static_cast<double>(o_.parallelism)) *
+                         absl::ToDoubleSeconds(o_.delay + 2 * latency);
+    std::string cli = o_.terraform ? FindOnPath("terraform") : "";
+    for (int size : {100, 1000, 10000}) {
+      std::string service;
+      std::vector<std::string> endpoints;
+      if (!sim_->ClearFaults().ok() || !SeedLarge(size, service, endpoints)) return false;
+      if (!sim_->SetFaults({{"latency_ms", absl::ToInt64Milliseconds(latency)},
+                            {"list_item_cost_ms", item_cost_ms}})
+               .ok()) {
+        return false;
+      }
+      // Test client: one process, Terraform's RPC sequence at parallelism 10.
+      auto client = Launch();
+      if (!client) return false;
+      ProviderDriver driver(*client);
+      if (!Configure(driver)) return false;
+      const Type type = driver.ResourceType(kApproval);
+      std::vector<RpcResult> applied(n);
+      std::atomic<int> errors{0};
+      Counts before = Snapshot(*sim_);
+      int64_t items0 = ListedItems();
+      absl::Time t0 = absl::Now();
+      Parallel(n, o_.parallelism, [&](int i) {
+        Value config = Value::ObjectOf(type, {{"service_id", Value::String(service)},
+                                              {"endpoint_id", Value::String(endpoints[i])}});
+        RpcResult plan = driver.Plan(kApproval, Value::Null(type),
+                                     ProposedNew(type, Value::Null(type), config), config);
+        applied[i] = plan.HasError() ? plan
+                                     : driver.Apply(kApproval, Value::Null(type), plan.value,
+                                                    config, plan.private_data);
+        if (applied[i].HasError() && errors++ < 3) std::cerr << applied[i].DiagText() << "\n";
+      });
+      absl::Duration wall = absl::Now() - t0;
+      Counts calls = Delta(before, Snapshot(*sim_));
+      int64_t items = ListedItems() - items0;
+      client->Shutdown(absl::Seconds(10)).IgnoreError();
+      int bad = CountNotAccepted(*sim_, service, endpoints);
+      if (errors > 0 || bad > 0) g_wrong = true;
+      double ratio = absl::ToDoubleSeconds(wall) / limit;
+      Emit({absl::StrFormat("scale: apply %d on a service of %d, latency 100 ms, test client", n,
+                            size),
+            absl::StrFormat("%s (%.2fx limit)", Secs(wall), ratio),
+            absl::StrFormat("limit ceil(N/10)*(D + 2*latency) = %g s", limit), "<= 1.15x limit",
+            errors > 0 || bad > 0 ? "WRONG" : ratio <= 1.15 ? "ok" : "MISSED"});
+      double per_call = calls.total / static_cast<double>(n);
+      double per_item = items / static_cast<double>(n);
+      Emit({absl::StrFormat("scale: API calls and listed items per approval (service of %d)", size),
+            absl::StrFormat("%.2f calls (%s); %.1f items", per_call, CallText(calls), per_item),
+            "1 receive per approval is the floor",
+            size == 10000 ? "<= 2.5 calls, <= 50 items" : "",
+            size != 10000 ? "-" : (per_call <= 2.5 && per_item <= 50 ? "ok" : "MISSED")});
+
+      if (size == 10000) {
+        // Refresh in a new process, as `terraform plan` starts one.
+        auto planner = Launch();
+        if (!planner) return false;
+        ProviderDriver plan_driver(*planner);
+        if (!Configure(plan_driver)) return false;
+        std::vector<RpcResult> read(n);
+        before = Snapshot(*sim_);
+        items0 = ListedItems();
+        absl::Time r0 = absl::Now();
+        Parallel(n, o_.parallelism, [&](int i) {
+          read[i] = plan_driver.Read(kApproval, applied[i].value, applied[i].private_data);
+        });
+        absl::Duration rwall = absl::Now() - r0;
+        Counts rcalls = Delta(before, Snapshot(*sim_));
+        int lost = 0;
+        for (int i = 0; i < n; ++i) {
+          if (read[i].HasError() || read[i].value.is_null()) ++lost;
+        }
+        if (lost > 0) g_wrong = true;
+        Emit({"scale: refresh 100 approvals of a service of 10,000, latency 100 ms",
+              absl::StrFormat("%s; %s; %lld items", Secs(rwall), CallText(rcalls),
+                              static_cast<long long>(ListedItems() - items0)),
+              "10 waves of one 100 ms call = 1.0 s", "<= 1.5 s",
+              lost > 0 ? "WRONG" : rwall <= absl::Milliseconds(1500) ? "ok" : "MISSED"});
+        planner->Shutdown(absl::Seconds(10)).IgnoreError();
+      }
+
+      if (!cli.empty()) {
+        // The same with the real CLI, on a fresh set of 100 endpoints.
+        std::string service2;
+        std::vector<std::string> endpoints2;
+        if (!sim_->ClearFaults().ok() || !SeedLarge(size, service2, endpoints2)) return false;
+        std::string dir = TerraformDir(cli, service2, endpoints2);
+        if (dir.empty()) return false;
+        if (!sim_->SetFaults({{"latency_ms", absl::ToInt64Milliseconds(latency)},
+                              {"list_item_cost_ms", item_cost_ms}})
+                 .ok()) {
+          return false;
+        }
+        int code = 0;
+        std::string err;
+        Counts tb = Snapshot(*sim_);
+        int64_t ti = ListedItems();
+        absl::Time ts = absl::Now();
+        RunTerraform(cli, dir,
+                     {"apply", "-auto-approve", "-input=false", "-no-color",
+                      absl::StrCat("-parallelism=", o_.parallelism)},
+                     code, err);
+        absl::Duration twall = absl::Now() - ts;
+        Counts tcalls = Delta(tb, Snapshot(*sim_));
+        int tbad = CountNotAccepted(*sim_, service2, endpoints2);
+        if (code != 0) std::cerr << "terraform apply exited " << code << ":\n" << err << "\n";
+        if (code != 0 || tbad > 0) g_wrong = true;
+        double tratio = absl::ToDoubleSeconds(twall) / limit;
+        Emit({absl::StrFormat("scale: apply %d on a service of %d, latency 100 ms, terraform", n,
+                              size),
+              absl::StrFormat("%s (%.2fx limit); %.2f calls and %.1f items per approval", Secs(twall),
+                              tratio, tcalls.total / static_cast<double>(n),
+                              (ListedItems() - ti) / static_cast<double>(n)),
+              absl::StrFormat("limit %g s (plan and apply, one provider process each)", limit),
+              "<= 1.15x limit",
+              code != 0 || tbad > 0 ? "WRONG" : tratio <= 1.15 ? "ok" : "MISSED"});
+        if (code == 0 && tbad == 0) fs::remove_all(dir);
+      }
+    }
+    return RateLimitFigure();
+  }
+
+  // Apply of 100 under a simulated limit of 20 calls/s, default settings.
+  bool RateLimitFigure() {
+    std::string service;
+    std::vector<std::string> endpoints;
+    if (!sim_->ClearFaults().ok() || !Seed(*sim_, 100, service, endpoints)) return false;
+    if (!sim_->SetFaults({{"rate_limit", 20}}).ok()) return false;
+    auto client = Launch();
+    if (!client) return false;
+    ProviderDriver driver(*client);
+    if (!Configure(driver)) return false;
+    const Type type = driver.ResourceType(kApproval);
+    std::atomic<int> errors{0};
+    Counts before = Snapshot(*sim_);
+    int64_t throttled0 = Throttled();
+    absl::Time t0 = absl::Now();
+    Parallel(100, o_.parallelism, [&](int i) {
+      Value config = Value::ObjectOf(type, {{"service_id", Value::String(service)},
+                                            {"endpoint_id", Value::String(endpoints[i])}});
+      RpcResult plan = driver.Plan(kApproval, Value::Null(type),
+                                   ProposedNew(type, Value::Null(type), config), config);
+      RpcResult r = plan.HasError() ? plan
+                                    : driver.Apply(kApproval, Value::Null(type), plan.value,
+                                                   config, plan.private_data);
+      if (r.HasError() && errors++ < 3) std::cerr << r.DiagText() << "\n";
+    });
+    absl::Duration wall = absl::Now() - t0;
+    Counts calls = Delta(before, Snapshot(*sim_));
+    int64_t throttled = Throttled() - throttled0;
+    client->Shutdown(absl::Seconds(10)).IgnoreError();
+    int bad = CountNotAccepted(*sim_, service, endpoints);
+    sim_->ClearFaults().IgnoreError();
+    if (errors > 0 || bad > 0) g_wrong = true;
+    double share = calls.total > 0 ? 100.0 * throttled / calls.total : 0;
+    Emit({"scale: apply 100 under a limit of 20 calls/s, default settings",
+          absl::StrFormat("%s; %lld of %lld calls throttled (%.1f%%)", Secs(wall),
+                          static_cast<long long>(throttled), static_cast<long long>(calls.total),
+                          share),
+          "converges; throttled share of all calls", "<= 5% throttled",
+          errors > 0 || bad > 0 ? "WRONG" : share <= 5 ? "ok" : "MISSED"});
+    return true;
+  }
+
   void PrintTable() {
     std::cout << "| figure | measured | yardstick | target | verdict |\n"
               << "|---|---|---|---|---|\n";
@@ -586,6 +848,10 @@ int main(int argc, char** argv) {
       if (!absl::SimpleAtoi(next(), &o.parallelism) || o.parallelism <= 0) {
         return vpcep::bench::Usage(argv[0]);
       }
+    } else if (a == "--no-scale") {
+      o.scale = false;
+    } else if (a == "--scale-only") {
+      o.scale_only = true;
     } else if (a == "--no-terraform") {
       o.terraform = false;
     } else if (a == "--startup-runs") {

@@ -125,11 +125,25 @@ TEST_F(ReliabilityTest, ChurnOnABigServiceNeverLosesAnApproval) {
                                  {"churn_delete", seed % 2 == 0 ? 1.0 : 0.0},
                                  {"churn_seed", seed}})
                     .ok());
-    std::vector<Outcome> outcomes = CreateAll(*service, endpoints);
-    for (const Outcome& o : outcomes) {
-      ASSERT_FALSE(o.result.HasError()) << o.endpoint << ": " << o.result.DiagText();
+    std::vector<Outcome> created = CreateAll(*service, endpoints);
+    // Deleting churn may take one of ours before its receive (a consumer
+    // deleting its endpoint): that create must fail saying so, and the
+    // simulator must agree that the connection is gone. Every other one
+    // converges.
+    std::vector<Outcome> outcomes;
+    for (const Outcome& o : created) {
+      if (o.result.HasError()) {
+        auto truth = sim_->GetConnection(*service, o.endpoint);
+        ASSERT_TRUE(truth.ok());
+        ASSERT_TRUE(truth->is_null()) << o.endpoint << ": " << o.result.DiagText();
+        EXPECT_NE(o.result.DiagText().find("has no connection"), std::string::npos)
+            << o.result.DiagText();
+        continue;
+      }
       ASSERT_EQ(o.result.value.Attr("status").AsString(), "accepted") << o.endpoint;
+      outcomes.push_back(o);
     }
+    ASSERT_GE(outcomes.size(), 80u);
     // Refresh, ten at a time as terraform does: nothing leaves state.
     std::atomic<size_t> next{0};
     std::atomic<int> kept{0};
@@ -148,10 +162,11 @@ TEST_F(ReliabilityTest, ChurnOnABigServiceNeverLosesAnApproval) {
       });
     }
     for (auto& t : readers) t.join();
-    EXPECT_EQ(kept.load(), 100);
+    EXPECT_EQ(kept.load(), static_cast<int>(outcomes.size()));
     auto stats = sim_->Stats();
     ASSERT_TRUE(stats.ok());
-    EXPECT_EQ((*stats)["actions"].value("receive", 0), 100) << "one receive per endpoint";
+    EXPECT_EQ((*stats)["actions"].value("receive", 0), static_cast<int>(outcomes.size()))
+        << "one receive per endpoint";
     if (seed == 1 || seed == 2) {
       std::printf("churn seed %d: %s list calls, %s items listed, churn %s\n", seed,
                   (*stats)["requests"]["list"].dump().c_str(),
