@@ -126,12 +126,12 @@ bool ServiceWatcher::IsLarge(const std::string& service_id) const {
 }
 
 absl::StatusOr<std::optional<Connection>> ServiceWatcher::FindOnce(
-    const std::string& service_id, const std::string& endpoint_id, absl::Duration max_age,
+    const std::string& service_id, const std::string& endpoint_id, Freshness freshness,
     absl::Time deadline) const {
   if (!IsLarge(service_id)) {
-    const bool read = max_age > absl::ZeroDuration();
-    ListCoalescer::Listing listing =
-        listings_.List(service_id, read ? absl::Now() - max_age : absl::Now(), read);
+    ListCoalescer::Listing listing = listings_.List(
+        service_id, absl::Now() - freshness.max_age,
+        freshness.after_own_changes && freshness.max_age > absl::ZeroDuration());
     if (!listing.ok()) {
       // No service, so no connection to it: exact.
       if (IsServiceGone(listing.status())) return std::optional<Connection>();
@@ -145,13 +145,13 @@ absl::StatusOr<std::optional<Connection>> ServiceWatcher::FindOnce(
 
 absl::StatusOr<std::optional<Connection>> ServiceWatcher::Find(const std::string& service_id,
                                                                const std::string& endpoint_id,
-                                                               absl::Duration max_age,
+                                                               Freshness freshness,
                                                                absl::Time deadline) const {
   Backoff backoff(client_.options(), deadline, client_.stop());
   const std::string operation = absl::StrCat("look up endpoint ", endpoint_id);
   while (true) {
     absl::StatusOr<std::optional<Connection>> found =
-        FindOnce(service_id, endpoint_id, max_age, deadline);
+        FindOnce(service_id, endpoint_id, freshness, deadline);
     if (found.ok()) return found;
     absl::Status final;
     if (!backoff.Next(operation, found.status(), &final)) return final;
@@ -277,7 +277,8 @@ absl::StatusOr<std::optional<Connection>> ServiceWatcher::Wait(
       case Kind::kSeen:
         last = o.connection;
         if (o.connection.status == spec.target) {
-          Learn(service_id, spec.target, now - start, first_look);
+          // When the poll that showed it started, not when its answer came.
+          Learn(service_id, spec.target, std::min(o.started, now) - start, first_look);
           return last;
         }
         if (o.connection.status == "failed") {
@@ -309,8 +310,34 @@ absl::StatusOr<std::optional<Connection>> ServiceWatcher::Wait(
           endpoint_id, " to become ", spec.target, " (last status: ",
           last.has_value() ? last->status : "unknown", ")"));
     }
-    due = now + Step(now - start);
+    // The next look comes a step after this one began (its answer took a
+    // round trip already), or at once if that moment has passed.
+    const absl::Time began = o.started == absl::InfinitePast() ? now : std::min(o.started, now);
+    due = std::max(began, start) + Step(now - start);
   }
+}
+
+absl::StatusOr<Service> ServiceWatcher::ServiceDetails(const std::string& service_id,
+                                                       absl::Time deadline) const {
+  std::promise<absl::StatusOr<Service>> mine;
+  std::shared_future<absl::StatusOr<Service>> shared;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = details_.find(service_id);
+    if (it != details_.end()) {
+      shared = it->second;
+    } else {
+      details_[service_id] = mine.get_future().share();
+    }
+  }
+  if (shared.valid()) return shared.get();
+  absl::StatusOr<Service> got = client_.GetService(service_id, deadline);
+  mine.set_value(got);
+  if (!got.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    details_.erase(service_id);
+  }
+  return got;
 }
 
 void ServiceWatcher::Changed(const std::string& service_id) const {

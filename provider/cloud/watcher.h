@@ -25,6 +25,7 @@
 #define VPCEP_PROVIDER_CLOUD_WATCHER_H_
 
 #include <cstdint>
+#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -47,6 +48,22 @@ struct WaitSpec {
   std::string action_request_id;
 };
 
+// How fresh a lookup's answer must be. The default: from a listing that
+// started after the call.
+struct Freshness {
+  // A small service's listing may have started this long before the call.
+  absl::Duration max_age = absl::ZeroDuration();
+  // ... and must also have started after this process last changed the
+  // service (reads: a plan must see what this process did).
+  bool after_own_changes = true;
+
+  // A read: one plan refreshes all approvals of a service from one listing.
+  static Freshness ForRead(absl::Duration max_age) { return {max_age, true}; }
+  // The look before an action on one endpoint: a listing already under way
+  // will do, since this process's changes to other endpoints do not matter.
+  static Freshness BeforeAction() { return {absl::Milliseconds(500), false}; }
+};
+
 // The API's error entries of a failed connection, and the request ids that
 // support needs to trace it.
 std::string FailureDetails(const Connection& c, absl::string_view action_request_id = "");
@@ -56,13 +73,11 @@ class ServiceWatcher {
   explicit ServiceWatcher(const VpcepClient& client);
 
   // The connection of `endpoint_id` as the API shows it, or nullopt when the
-  // service (or the service itself) proves it has none. `max_age` > 0 lets a
-  // read use a small service's listing that started that long ago, unless
-  // this process changed the service since. Retries transient failures.
+  // service (or the service itself) proves it has none. Retries transient
+  // failures.
   absl::StatusOr<std::optional<Connection>> Find(
       const std::string& service_id, const std::string& endpoint_id,
-      absl::Duration max_age = absl::ZeroDuration(),
-      absl::Time deadline = absl::InfiniteFuture()) const;
+      Freshness freshness = Freshness(), absl::Time deadline = absl::InfiniteFuture()) const;
 
   // Waits until the connection shows spec.target; nullopt when it is gone
   // and spec.gone_ok. Errors: NotFound (gone), FailedPrecondition (the
@@ -72,6 +87,11 @@ class ServiceWatcher {
                                                  const std::string& endpoint_id,
                                                  const WaitSpec& spec,
                                                  std::optional<Connection>& last) const;
+
+  // The service's details, asked once per process (concurrent callers share
+  // the call; a failure is not kept).
+  absl::StatusOr<Service> ServiceDetails(const std::string& service_id,
+                                         absl::Time deadline = absl::InfiniteFuture()) const;
 
   // This process changed the service: reads no longer reuse earlier listings.
   void Changed(const std::string& service_id) const;
@@ -95,7 +115,7 @@ class ServiceWatcher {
 
   absl::StatusOr<std::optional<Connection>> FindOnce(const std::string& service_id,
                                                      const std::string& endpoint_id,
-                                                     absl::Duration max_age,
+                                                     Freshness freshness,
                                                      absl::Time deadline) const;
   Observation Observe(const std::string& service_id, const std::string& endpoint_id,
                       absl::Time not_before, absl::Time deadline, int& unanswered) const;
@@ -115,6 +135,8 @@ class ServiceWatcher {
   mutable std::mutex mu_;
   mutable std::map<std::string, ServiceInfo> services_;  // guarded by mu_
   mutable Stats stats_;                                  // guarded by mu_
+  mutable std::map<std::string, std::shared_future<absl::StatusOr<Service>>>
+      details_;  // guarded by mu_
 };
 
 }  // namespace vpcep::cloud

@@ -56,8 +56,11 @@ core::Schema ApprovalSchema() {
       core::ComputedAttribute("status", Type::String(), "Connection status, `accepted` once "
                               "approved."),
       core::ComputedAttribute("marker_id", Type::Number(), "Packet id of the VPC endpoint."),
-      core::ComputedAttribute("domain_id", Type::String(), "Account (domain) id of the endpoint's "
-                              "owner."),
+      core::OptionalComputedAttribute(
+          "domain_id", Type::String(),
+          "Account (domain) id of the endpoint's owner. Known at plan time when the connection "
+          "exists. When set, plan and apply fail unless the endpoint belongs to this account "
+          "(an owner guard: changing it never replaces the approval)."),
       core::ComputedAttribute("created_at", Type::String(), "When the connection was created "
                               "(UTC)."),
       core::ComputedAttribute("updated_at", Type::String(), "When the connection last changed "
@@ -123,13 +126,58 @@ std::optional<bool> ActionTookEffect(const cloud::ServiceWatcher& watcher,
                                      absl::Time deadline) {
   if (!cloud::IsRetryable(failure) && !cloud::OutcomeUnknown(failure)) return false;
   absl::StatusOr<std::optional<cloud::Connection>> now =
-      watcher.Find(service_id, endpoint_id, absl::ZeroDuration(), deadline);
+      watcher.Find(service_id, endpoint_id, {}, deadline);
   if (!now.ok()) return std::nullopt;
   if (!now->has_value()) return false;
   for (absl::string_view s : effect_statuses) {
     if ((*now)->status == s) return true;
   }
   return false;
+}
+
+constexpr absl::Duration kPlanLookupTimeout = absl::Seconds(30);
+
+std::string OwnerMismatch(const std::string& endpoint_id, const std::string& actual,
+                          const std::string& expected) {
+  return absl::StrCat("Endpoint ", endpoint_id, " belongs to account ", actual, ", not ",
+                      expected, ". Check the endpoint id, or update domain_id if the new owner "
+                      "is trusted.");
+}
+
+// The endpoint has no connection to the service: say which id is wrong when
+// the service itself is missing (or hidden from these credentials).
+void AddMissingConnectionError(const cloud::ServiceWatcher& watcher, const std::string& service_id,
+                               const std::string& endpoint_id, absl::Time deadline,
+                               Diagnostics& diags) {
+  absl::StatusOr<cloud::Service> service = watcher.ServiceDetails(service_id, deadline);
+  if (!service.ok() && !cloud::IsRetryable(service.status())) {
+    diags.AddStatus(absl::StrCat("Service ", service_id,
+                                 " does not exist or is not visible to these credentials"),
+                    service.status(), {PathStep::Attr("service_id")});
+    return;
+  }
+  diags.AddError(absl::StrCat("No connection of endpoint ", endpoint_id),
+                 absl::StrCat("Endpoint ", endpoint_id, " has no connection to service ",
+                              service_id,
+                              ". Check both ids; the endpoint must request the connection first."),
+                 {PathStep::Attr("endpoint_id")});
+}
+
+// What differs between the facts planned for a new approval (known values
+// only) and the connection as it is now; "" when nothing does.
+std::string ChangedSincePlan(const Value& planned, const cloud::Connection& c) {
+  std::vector<std::string> changes;
+  auto check = [&](const char* attr, const Value& now, const std::string& now_text) {
+    const Value& v = planned.Attr(attr);
+    if (!v.is_known() || v.is_null() || v.Equals(now)) return;
+    std::string was = v.type() == Type::String() ? v.AsString() : v.AsInt().value_or(-1) >= 0
+                          ? std::to_string(*v.AsInt()) : "?";
+    changes.push_back(absl::StrCat(attr, " was \"", was, "\", now \"", now_text, "\""));
+  };
+  check("domain_id", Value::String(c.domain_id), c.domain_id);
+  check("marker_id", Value::Int(c.marker_id), std::to_string(c.marker_id));
+  check("created_at", Value::String(c.created_at), c.created_at);
+  return absl::StrJoin(changes, "; ");
 }
 
 }  // namespace
@@ -183,12 +231,91 @@ void ConnectionApproval::ValidateConfig(const Value& config, Diagnostics& diags)
 
 void ConnectionApproval::Plan(const core::PlanRequest& req, core::PlanResponse& resp) {
   core::PlanFromSchema(schema_, req, resp);
-  bool update = !req.prior_state.is_null() && !req.proposed_new_state.is_null() &&
-                resp.requires_replace.empty();
-  if (update && !req.proposed_new_state.Attr("description").Equals(
-                    req.prior_state.Attr("description"))) {
+  if (req.proposed_new_state.is_null()) return;  // destroy
+  if (req.prior_state.is_null()) {
+    PlanCreate(req.config, resp);
+    return;
+  }
+  if (!resp.requires_replace.empty()) return;  // re-planned as a create next
+  const Value& owner = req.config.Attr("domain_id");
+  const Value& actual = req.prior_state.Attr("domain_id");
+  if (owner.is_known() && !owner.is_null() && actual.is_known() && !actual.is_null() &&
+      owner.AsString() != actual.AsString()) {
+    resp.diags.AddError("Endpoint owned by another account", OwnerMismatch(req.prior_state.Attr("endpoint_id").AsString(), actual.AsString(), owner.AsString()),
+                        {PathStep::Attr("domain_id")});
+    return;
+  }
+  if (!req.proposed_new_state.Attr("description").Equals(req.prior_state.Attr("description"))) {
     resp.planned_state = resp.planned_state.WithAttr("updated_at", Value::Unknown(Type::String()));
   }
+}
+
+// A new approval: look the connection up so the plan shows whose endpoint is
+// let in, and a mistyped id fails now rather than at apply. A lookup that
+// fails for a transient reason leaves the values unknown, with a warning.
+void ConnectionApproval::PlanCreate(const Value& config, core::PlanResponse& resp) {
+  const Value& service = config.Attr("service_id");
+  const Value& endpoint = config.Attr("endpoint_id");
+  if (!service.is_known() || service.is_null() || !endpoint.is_known() || endpoint.is_null()) {
+    return;
+  }
+  absl::StatusOr<std::shared_ptr<const cloud::VpcepClient>> client = provider_.Client();
+  if (!client.ok()) return;  // configured with values unknown until apply
+  const std::string service_id = service.AsString();
+  const std::string endpoint_id = endpoint.AsString();
+  const cloud::ServiceWatcher& watcher = (*client)->watcher();
+  const absl::Time deadline = absl::Now() + kPlanLookupTimeout;
+  absl::StatusOr<std::optional<cloud::Connection>> found =
+      watcher.Find(service_id, endpoint_id, cloud::Freshness::ForRead(kReadListingMaxAge), deadline);
+  if (!found.ok()) {
+    if (cloud::IsRetryable(found.status()) ||
+        found.status().code() == absl::StatusCode::kDeadlineExceeded) {
+      resp.diags.AddWarning(
+          "Connection not looked up at plan time",
+          absl::StrCat("The API could not be asked about endpoint ", endpoint_id, " of service ",
+                       service_id, " (", found.status().message(),
+                       "). Its owner and other details will be known after apply."));
+      return;
+    }
+    resp.diags.AddStatus(absl::StrCat("Cannot look up ", service_id, "/", endpoint_id),
+                         found.status(), {PathStep::Attr("service_id")});
+    return;
+  }
+  if (!found->has_value()) {
+    AddMissingConnectionError(watcher, service_id, endpoint_id, deadline, resp.diags);
+    return;
+  }
+  const cloud::Connection& c = **found;
+  const Value& owner = config.Attr("domain_id");
+  if (owner.is_known() && !owner.is_null() && owner.AsString() != c.domain_id) {
+    resp.diags.AddError("Endpoint owned by another account",
+                        OwnerMismatch(endpoint_id, c.domain_id, owner.AsString()),
+                        {PathStep::Attr("domain_id")});
+    return;
+  }
+  if (c.status == "failed") {
+    resp.diags.AddWarning(absl::StrCat("Connection of endpoint ", endpoint_id, " has failed"),
+                          absl::StrCat("Apply will not be able to approve it: ",
+                                       cloud::FailureDetails(c)),
+                          {PathStep::Attr("endpoint_id")});
+  }
+  absl::StatusOr<cloud::Service> details = watcher.ServiceDetails(service_id, deadline);
+  if (details.ok() && !details->approval_enabled) {
+    resp.diags.AddWarning(
+        "Service does not require approval",
+        absl::StrCat("Service ", service_id, " has approval disabled, so connections are "
+                     "accepted automatically. This approval records the connection; "
+                     "destroying it still rejects the connection."),
+        {PathStep::Attr("service_id")});
+  }
+  // Facts that cannot change for this connection, and what apply produces.
+  Value planned = resp.planned_state;
+  planned = planned.WithAttr("id", Value::String(absl::StrCat(service_id, "/", endpoint_id)));
+  planned = planned.WithAttr("domain_id", Value::String(c.domain_id));
+  planned = planned.WithAttr("marker_id", Value::Int(c.marker_id));
+  planned = planned.WithAttr("created_at", Value::String(c.created_at));
+  planned = planned.WithAttr("status", Value::String("accepted"));
+  resp.planned_state = planned;
 }
 
 void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& resp) {
@@ -202,7 +329,8 @@ void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& 
   std::string service_id = state.Attr("service_id").AsString();
   std::string endpoint_id = state.Attr("endpoint_id").AsString();
   absl::StatusOr<std::optional<cloud::Connection>> found =
-      (*client)->watcher().Find(service_id, endpoint_id, kReadListingMaxAge);
+      (*client)->watcher().Find(service_id, endpoint_id,
+                                cloud::Freshness::ForRead(kReadListingMaxAge));
   if (!found.ok()) {
     resp.diags.AddStatus(absl::StrCat("Cannot read approval ", service_id, "/", endpoint_id),
                          found.status());
@@ -265,8 +393,8 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
       ParseTimeout(planned.Attr("timeouts"), "create").value_or(kDefaultTimeout);
   absl::Time deadline = absl::Now() + timeout;
 
-  absl::StatusOr<std::optional<cloud::Connection>> current =
-      watcher.Find(service_id, endpoint_id, absl::ZeroDuration(), deadline);
+  absl::StatusOr<std::optional<cloud::Connection>> current = watcher.Find(
+      service_id, endpoint_id, cloud::Freshness::BeforeAction(), deadline);
   if (!current.ok()) {
     resp.diags.AddStatus(absl::StrCat("Cannot approve ", what), current.status());
     return;
@@ -277,6 +405,15 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
         absl::StrCat("Endpoint ", endpoint_id, " has no connection to service ", service_id,
                      ". Check both ids; the endpoint must request the connection first."),
         {PathStep::Attr("endpoint_id")});
+    return;
+  }
+  if (std::string changed = ChangedSincePlan(planned, **current); !changed.empty()) {
+    // Terraform holds the provider to the planned values; and what the
+    // reviewer approved is no longer what would be let in.
+    resp.diags.AddError(
+        absl::StrCat("Connection of endpoint ", endpoint_id, " changed since the plan"),
+        absl::StrCat(changed, ". Nothing was sent; plan again to review the new connection."),
+        {PathStep::Attr("domain_id")});
     return;
   }
   const std::string& status = (*current)->status;
@@ -434,6 +571,22 @@ void ConnectionApproval::Import(const core::ImportRequest& req, core::ImportResp
   ValidateId(Value::String(parts[0]), "service_id", resp.diags);
   ValidateId(Value::String(parts[1]), "endpoint_id", resp.diags);
   if (resp.diags.HasError()) return;
+  // Look it up now, so a wrong id is named here rather than reported by
+  // Terraform as a missing object without saying which.
+  absl::StatusOr<std::shared_ptr<const cloud::VpcepClient>> client = provider_.Client();
+  if (client.ok()) {
+    const absl::Time deadline = absl::Now() + kPlanLookupTimeout;
+    absl::StatusOr<std::optional<cloud::Connection>> found =
+        (*client)->watcher().Find(parts[0], parts[1], {}, deadline);
+    if (found.ok() && !found->has_value()) {
+      AddMissingConnectionError((*client)->watcher(), parts[0], parts[1], deadline, resp.diags);
+      return;
+    }
+    if (!found.ok() && !cloud::IsRetryable(found.status())) {
+      resp.diags.AddStatus(absl::StrCat("Cannot import ", req.id), found.status());
+      return;
+    }
+  }
   Type type = core::ImpliedType(schema_.block);
   resp.state = Value::ObjectOf(type, {{"service_id", Value::String(parts[0])},
                                       {"endpoint_id", Value::String(parts[1])},

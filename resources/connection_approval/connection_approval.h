@@ -29,6 +29,8 @@ class ConnectionApproval : public core::Resource {
   void Import(const core::ImportRequest& req, core::ImportResponse& resp) override;
 
  private:
+  // Plans known owner, marker id and creation time for a new approval.
+  void PlanCreate(const core::Value& config, core::PlanResponse& resp);
   void Create(const cloud::VpcepClient& client, const core::Value& planned,
               core::ApplyResponse& resp);
   void Delete(const cloud::VpcepClient& client, const core::Value& prior,

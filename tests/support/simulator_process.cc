@@ -65,8 +65,10 @@ absl::StatusOr<std::string> SimulatorProcess::AddService(bool approval_enabled) 
 
 absl::StatusOr<std::string> SimulatorProcess::AddConnection(const std::string& service_id,
                                                             const std::string& domain_id,
-                                                            const std::string& status) {
+                                                            const std::string& status,
+                                                            const std::string& id) {
   nlohmann::json body = {{"domain_id", domain_id}};
+  if (!id.empty()) body["id"] = id;
   if (!status.empty()) body["status"] = status;
   absl::StatusOr<nlohmann::json> j =
       Request("POST", absl::StrCat("/admin/services/", service_id, "/connections"), body, 201);

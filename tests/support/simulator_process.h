@@ -31,9 +31,11 @@ class SimulatorProcess {
   // Creates a service; returns its id.
   absl::StatusOr<std::string> AddService(bool approval_enabled);
   // Adds a connection (pendingAcceptance unless `status` says otherwise); returns its id.
+  // `id`: the endpoint id to use (default: a new one).
   absl::StatusOr<std::string> AddConnection(const std::string& service_id,
                                             const std::string& domain_id,
-                                            const std::string& status = "");
+                                            const std::string& status = "",
+                                            const std::string& id = "");
   absl::Status SetStatus(const std::string& service_id, const std::string& endpoint_id,
                          const std::string& status);
   // Makes the connection vanish (as when its endpoint is deleted).

@@ -220,7 +220,7 @@ TEST_F(ClientTest, ConcurrentReadsOfOneServiceShareListCalls) {
   std::atomic<int> complete{0};
   for (int i = 0; i < kReaders; ++i) {
     readers.emplace_back([&] {
-      auto found = client_->watcher().Find("svc", "ep-42", absl::Seconds(10));
+      auto found = client_->watcher().Find("svc", "ep-42", Freshness::ForRead(absl::Seconds(10)));
       if (found.ok() && found->has_value()) ++complete;
     });
   }

@@ -74,7 +74,7 @@ TEST_F(WatcherTest, LargeServiceReadsAskByIdAfterOnePage) {
   EXPECT_EQ((*found)->id, "ep-2400");
   EXPECT_TRUE(watcher().IsLarge("svc"));
   int64_t items = api_->listed_items;
-  auto again = watcher().Find("svc", "ep-2401", absl::Seconds(10));
+  auto again = watcher().Find("svc", "ep-2401", Freshness::ForRead(absl::Seconds(10)));
   ASSERT_TRUE(again.ok() && again->has_value());
   EXPECT_EQ(api_->listed_items - items, 1) << "a read of a large service lists only its item";
 }
@@ -84,7 +84,7 @@ TEST_F(WatcherTest, ReadOfAConnectionMissingFromAMultiPageListingButPresentByIdK
   // ep-5 belongs on the first page, but the listing skips it (as a page
   // boundary that shifted under a deletion would): only the id call shows it.
   api_->hidden_from_pages = {"ep-5"};
-  auto found = watcher().Find("svc", "ep-5", absl::Seconds(10));
+  auto found = watcher().Find("svc", "ep-5", Freshness::ForRead(absl::Seconds(10)));
   ASSERT_TRUE(found.ok()) << found.status();
   EXPECT_TRUE(found->has_value()) << "declared gone on a listing that can shift";
   EXPECT_EQ(api_->id_calls, 1);
@@ -93,7 +93,7 @@ TEST_F(WatcherTest, ReadOfAConnectionMissingFromAMultiPageListingButPresentByIdK
 TEST_F(WatcherTest, OnlyAOnePageListingProvesAbsence) {
   api_->AddConnections(300);
   api_->hidden_from_pages = {"ep-5"};  // a one-page listing is the truth: it is gone
-  auto found = watcher().Find("svc", "ep-5", absl::Seconds(10));
+  auto found = watcher().Find("svc", "ep-5", Freshness::ForRead(absl::Seconds(10)));
   ASSERT_TRUE(found.ok()) << found.status();
   EXPECT_FALSE(found->has_value());
   EXPECT_EQ(api_->id_calls, 0);

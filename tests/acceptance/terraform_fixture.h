@@ -1,0 +1,140 @@
+// The acceptance fixture: the real `terraform` (or `tofu`) CLI found on
+// PATH, the provider installed from a filesystem mirror, the simulator.
+#ifndef VPCEP_TESTS_ACCEPTANCE_TERRAFORM_FIXTURE_H_
+#define VPCEP_TESTS_ACCEPTANCE_TERRAFORM_FIXTURE_H_
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/support/simulator_process.h"
+#include "tests/support/subprocess.h"
+
+namespace vpcep::testing {
+
+namespace fs = std::filesystem;
+
+struct CliResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+class TerraformTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cli_ = FindOnPath("terraform");
+    if (cli_.empty()) cli_ = FindOnPath("tofu");
+    if (cli_.empty()) GTEST_SKIP() << "neither terraform nor tofu is on PATH: acceptance skipped";
+
+    ASSERT_NO_FATAL_FAILURE(StartSimulator({"--transition-delay", "200ms"}));
+
+    char tmpl[] = "/tmp/vpcep-acceptance-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    // Filesystem mirror in Terraform's unpacked layout.
+    fs::path plugin_dir = fs::path(dir_) / "mirror/terraform.local/vpcep/vpcep" / VPCEP_VERSION /
+                          "linux_amd64";
+    fs::create_directories(plugin_dir);
+    fs::copy_file(VPCEP_PROVIDER_BINARY,
+                  plugin_dir / absl::StrCat("terraform-provider-vpcep_v", VPCEP_VERSION));
+    std::ofstream(fs::path(dir_) / "cli.tfrc")
+        << "provider_installation {\n"
+        << "  filesystem_mirror {\n    path    = \"" << dir_ << "/mirror\"\n"
+        << "    include = [\"terraform.local/*/*\"]\n  }\n"
+        << "  direct {\n    exclude = [\"terraform.local/*/*\"]\n  }\n}\n";
+    fs::create_directories(fs::path(dir_) / "work");
+  }
+
+  // Replaces the simulator (a test needing other flags calls it again).
+  void StartSimulator(const std::vector<std::string>& args) {
+    sim_.reset();
+    auto sim = SimulatorProcess::Start(VPCEP_SIM_BINARY, args);
+    ASSERT_TRUE(sim.ok()) << sim.status();
+    sim_ = *std::move(sim);
+  }
+
+  void TearDown() override {
+    if (!dir_.empty() && !HasFailure()) fs::remove_all(dir_);
+  }
+
+  std::string ProviderBlock() {
+    return absl::StrCat(
+        "terraform {\n  required_providers {\n",
+        "    vpcep = { source = \"terraform.local/vpcep/vpcep\" }\n  }\n}\n\n",
+        "provider \"vpcep\" {\n  project_id = \"", SimulatorProcess::kProjectId, "\"\n",
+        "  endpoints  = { vpcep = \"", sim_->base_url(), "\" }\n}\n\n");
+  }
+
+  void WriteMain(const std::string& body) {
+    std::ofstream(fs::path(dir_) / "work/main.tf") << ProviderBlock() << body;
+  }
+
+  nlohmann::json ShowJson(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"show", "-json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CliResult r = Run(args);
+    EXPECT_EQ(r.code, 0) << r.err;
+    return nlohmann::json::parse(r.out, nullptr, false);
+  }
+
+  // `provider_extra`: more lines for the provider block (e.g. "  max_retries = 10\n").
+  void WriteConfig(const std::string& service_id, const std::vector<std::string>& endpoints,
+                   const std::string& provider_extra = "") {
+    std::string list;
+    for (const auto& e : endpoints) absl::StrAppend(&list, list.empty() ? "" : ", ", "\"", e, "\"");
+    std::ofstream(fs::path(dir_) / "work/main.tf")
+        << "terraform {\n  required_providers {\n"
+        << "    vpcep = { source = \"terraform.local/vpcep/vpcep\" }\n  }\n}\n\n"
+        << "provider \"vpcep\" {\n"
+        << "  project_id = \"" << SimulatorProcess::kProjectId << "\"\n"
+        << "  endpoints  = { vpcep = \"" << sim_->base_url() << "\" }\n"
+        << provider_extra << "}\n\n"
+        << "resource \"vpcep_connection_approval\" \"this\" {\n"
+        << "  for_each    = toset([" << list << "])\n"
+        << "  service_id  = \"" << service_id << "\"\n"
+        << "  endpoint_id = each.value\n}\n";
+  }
+
+  CliResult Run(std::vector<std::string> args) {
+    SubprocessOptions sp;
+    sp.argv = {cli_};
+    sp.argv.insert(sp.argv.end(), args.begin(), args.end());
+    sp.env = CurrentEnvironment();
+    sp.env["TF_CLI_CONFIG_FILE"] = dir_ + "/cli.tfrc";
+    sp.env["TF_IN_AUTOMATION"] = "1";
+    sp.env["CHECKPOINT_DISABLE"] = "1";
+    sp.env["HW_AUTH_TOKEN"] = SimulatorProcess::kToken;  // secrets via the environment
+    sp.env.erase("TF_PLUGIN_CACHE_DIR");
+    sp.env.erase("TF_LOG");
+    sp.working_dir = dir_ + "/work";
+    CliResult r;
+    auto p = Subprocess::Start(sp);
+    if (!p.ok()) return r;
+    r.out = (*p)->ReadRest(absl::Minutes(5));
+    r.code = (*p)->Wait(absl::Minutes(5)).value_or(-1);
+    r.err = (*p)->Stderr();
+    return r;
+  }
+
+  std::string cli_;
+  std::string dir_;
+  std::unique_ptr<SimulatorProcess> sim_;
+};
+
+}  // namespace vpcep::testing
+
+#endif  // VPCEP_TESTS_ACCEPTANCE_TERRAFORM_FIXTURE_H_
