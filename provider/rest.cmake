@@ -5,11 +5,12 @@ add_library(vpcep_cloud STATIC
   ${CMAKE_CURRENT_LIST_DIR}/cloud/client.cc
   ${CMAKE_CURRENT_LIST_DIR}/cloud/http.cc
   ${CMAKE_CURRENT_LIST_DIR}/cloud/list_coalescer.cc)
-target_link_libraries(vpcep_cloud PUBLIC vpcep_core PkgConfig::HTTPLIB OpenSSL::SSL OpenSSL::Crypto)
+target_link_libraries(vpcep_cloud PUBLIC vpcep_core OpenSSL::Crypto PRIVATE CURL::libcurl)
 vpcep_strict(vpcep_cloud)
 
 file(GLOB_RECURSE VPCEP_RESOURCE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/resources/*.cc)
 add_library(vpcep_resources STATIC ${VPCEP_RESOURCE_SOURCES})
+target_compile_definitions(vpcep_resources PRIVATE VPCEP_VERSION="${PROJECT_VERSION}")  # User-Agent
 target_link_libraries(vpcep_resources PUBLIC vpcep_cloud)
 vpcep_strict(vpcep_resources)
 

@@ -16,7 +16,7 @@ namespace vpcep::resources {
 
 class VpcepProvider : public core::Provider {
  public:
-  // `transport` is the HTTP transport for API calls; null = HttplibTransport, made at
+  // `transport` is the HTTP transport for API calls; null = CurlTransport, made at
   // Configure time with the configured TLS settings.
   explicit VpcepProvider(std::shared_ptr<cloud::HttpTransport> transport = nullptr);
 
@@ -40,6 +40,10 @@ class VpcepProvider : public core::Provider {
   std::shared_ptr<const cloud::VpcepClient> client_;
   std::string unconfigured_reason_;
 };
+
+// "terraform-provider-vpcep/<version> Terraform/<terraform_version>", the
+// User-Agent of API calls (without the Terraform part when it is unknown).
+std::string UserAgent(absl::string_view terraform_version);
 
 // Default API endpoint of a region (myhuaweicloud.eu for eu-west-101).
 std::string DefaultEndpoint(absl::string_view region);
