@@ -2,8 +2,8 @@
 # from Debian's static archives instead of ~70 shared objects. Start-up of the
 # provider is dominated by the dynamic loader's symbol lookups in those
 # objects (Terraform starts the provider several times per command), so this
-# is worth a bigger binary. OpenSSL, zlib and cpp-httplib stay shared: they
-# get security updates from Debian.
+# is worth a bigger binary. OpenSSL, zlib and libcurl stay shared: they get
+# security updates from Debian.
 option(VPCEP_STATIC_DEPS "Link gRPC, Protobuf and Abseil statically" ON)
 
 function(vpcep_use_static_archives)

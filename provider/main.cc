@@ -13,6 +13,13 @@
 #define VPCEP_VERSION "dev"
 #endif
 
+// libcurl's RTMP support (librtmp) loads GnuTLS, whose constructor sets
+// itself up before main: ~1 MiB of RSS and start-up time for a library the
+// provider never calls (libcurl uses OpenSSL here, for http and https only).
+// GnuTLS asks this weak hook of its whether to skip that (exported by the
+// link options in provider/rest.cmake).
+extern "C" __attribute__((visibility("default"))) int _gnutls_global_init_skip() { return 1; }
+
 namespace {
 
 constexpr char kUsage[] =

@@ -362,7 +362,8 @@ void VpcepProvider::Configure(const Value& config, absl::string_view terraform_v
   if (!transport) {
     cloud::HttpOptions http = cloud::HttpOptions::FromEnvironment();
     http.insecure = insecure;
-    transport = std::make_shared<cloud::HttplibTransport>(http);
+    http.user_agent = UserAgent(terraform_version);
+    transport = std::make_shared<cloud::CurlTransport>(http);
   }
   auto client = std::make_shared<const cloud::VpcepClient>(options, transport, auth, &stop());
   core::LogInfo("provider configured",
@@ -371,6 +372,12 @@ void VpcepProvider::Configure(const Value& config, absl::string_view terraform_v
                  {"terraform_version", std::string(terraform_version)}});
   std::lock_guard<std::mutex> lock(mu_);
   client_ = std::move(client);
+}
+
+std::string UserAgent(absl::string_view terraform_version) {
+  std::string agent = "terraform-provider-vpcep/" VPCEP_VERSION;
+  if (!terraform_version.empty()) absl::StrAppend(&agent, " Terraform/", terraform_version);
+  return agent;
 }
 
 absl::StatusOr<std::shared_ptr<const cloud::VpcepClient>> VpcepProvider::Client() const {

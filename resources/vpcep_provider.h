@@ -16,7 +16,7 @@ namespace vpcep::resources {
 
 class VpcepProvider : public core::Provider {
  public:
-  // `transport` is the HTTP transport for API calls; null = HttplibTransport, made at
+  // `transport` is the HTTP transport for API calls; null = CurlTransport, made at
   // Configure time with the configured TLS settings.
   explicit VpcepProvider(std::shared_ptr<cloud::HttpTransport> transport = nullptr);
 
@@ -43,6 +43,10 @@ class VpcepProvider : public core::Provider {
 
 // Whether the URL's host is this machine: localhost, 127.0.0.0/8 or ::1.
 bool IsLoopbackUrl(absl::string_view url);
+
+// "terraform-provider-vpcep/<version> Terraform/<terraform_version>", the
+// User-Agent of API calls (without the Terraform part when it is unknown).
+std::string UserAgent(absl::string_view terraform_version);
 
 // Default API endpoint of a region (myhuaweicloud.eu for eu-west-101).
 std::string DefaultEndpoint(absl::string_view region);

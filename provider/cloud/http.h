@@ -1,12 +1,14 @@
 // HTTP transport used by the VPCEP client. The interface keeps the client
-// testable with a scripted transport; HttplibTransport is the real one.
+// testable with a scripted transport; CurlTransport is the real one.
 #ifndef VPCEP_PROVIDER_CLOUD_HTTP_H_
 #define VPCEP_PROVIDER_CLOUD_HTTP_H_
 
+#include <condition_variable>
+#include <cstddef>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -16,13 +18,15 @@
 
 namespace vpcep::cloud {
 
+struct CurlTransfer;  // one request in flight (http.cc)
+
 struct HttpRequest {
   std::string method;  // GET, POST, PUT
   std::string url;     // absolute, query string included
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  absl::Duration timeout = absl::Seconds(60);
-  const core::StopSignal* stop = nullptr;  // aborts the transfer when raised
+  absl::Duration timeout = absl::Seconds(60);  // bounds the whole request
+  const core::StopSignal* stop = nullptr;      // aborts the transfer when raised
 };
 
 struct HttpResponse {
@@ -37,49 +41,62 @@ struct HttpResponse {
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
-  // A non-OK status means no HTTP response was received (network error,
-  // timeout, cancellation); HTTP error codes come back as responses.
+  // A non-OK status means no complete HTTP response was received: network
+  // error or refused TLS (kUnavailable), timeout (kDeadlineExceeded), stop
+  // (kCancelled), bad URL (kInvalidArgument), body over the cap
+  // (kResourceExhausted). HTTP error codes come back as responses.
   virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
 struct HttpOptions {
   bool insecure = false;  // skip TLS verification (private clouds with self-signed certs)
   absl::Duration connect_timeout = absl::Seconds(10);
-  // Proxy settings in the usual environment-variable form; empty = none.
-  std::string https_proxy;  // e.g. http://proxy.example:3128
-  std::string http_proxy;
-  std::string no_proxy;     // comma-separated hosts or domain suffixes, or "*"
-  // Reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case) into the above.
+  std::string user_agent;        // empty: no User-Agent header
+  std::string ca_file;           // PEM bundle used instead of the system's (SSL_CERT_FILE)
+  std::string ca_dir;            // hashed certificate directory (SSL_CERT_DIR)
+  size_t max_body_bytes = 16 << 20;  // larger responses fail while arriving
+  // CA settings from SSL_CERT_FILE / SSL_CERT_DIR, which libcurl does not
+  // read itself. Proxies need nothing here: libcurl reads https_proxy,
+  // http_proxy and no_proxy on every request.
   static HttpOptions FromEnvironment();
 };
 
-// Transport on cpp-httplib with OpenSSL: verifies certificates against the
-// system's CA store and the host name, keeps connections alive per origin.
-class HttplibTransport : public HttpTransport {
+// Transport on libcurl (OpenSSL): verifies certificates and the host name,
+// follows no redirects, asks for no compression. One worker thread drives a
+// curl multi handle for all requests, so connections, DNS answers, TLS
+// sessions and the loaded CA store are shared by every caller; a stop wakes
+// the worker, which drops the transfer at once (also mid-connect or
+// mid-handshake).
+class CurlTransport : public HttpTransport {
  public:
-  explicit HttplibTransport(HttpOptions options);
-  ~HttplibTransport() override;
+  explicit CurlTransport(HttpOptions options);
+  ~CurlTransport() override;
+  CurlTransport(const CurlTransport&) = delete;
+  CurlTransport& operator=(const CurlTransport&) = delete;
+
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override;
 
   // Connections opened so far (for tests: reuse keeps this low).
   int connections_opened() const;
 
  private:
-  struct Connection;
-  // An idle connection to `origin`, or a new client set up for it.
-  absl::StatusOr<std::unique_ptr<Connection>> Acquire(const std::string& origin,
-                                                      const std::string& scheme,
-                                                      const std::string& host);
-  void Release(std::unique_ptr<Connection> connection);
+  void Run();  // the worker thread
+  void AddIncoming(std::vector<CurlTransfer*>& active);
+  void DropCancelled(std::vector<CurlTransfer*>& active);
+  void FinishCompleted(std::vector<CurlTransfer*>& active);
+  void Finish(CurlTransfer* transfer, int result);
+  void Cancel(CurlTransfer* transfer);
+  void Wake();
 
-  HttpOptions options_;
+  const HttpOptions options_;
+  void* multi_ = nullptr;  // CURLM*, used by the worker thread only
   mutable std::mutex mu_;
-  std::multimap<std::string, std::unique_ptr<Connection>> idle_;  // by origin; guarded by mu_
-  int opened_ = 0;                                                // guarded by mu_
+  std::condition_variable done_;
+  std::vector<CurlTransfer*> incoming_;  // guarded by mu_
+  bool shutting_down_ = false;       // guarded by mu_
+  int opened_ = 0;                   // guarded by mu_
+  std::thread worker_;
 };
-
-// Whether `host` is excluded from proxying by a NO_PROXY value.
-bool NoProxyMatches(const std::string& no_proxy, const std::string& host);
 
 }  // namespace vpcep::cloud
 
