@@ -60,7 +60,8 @@ struct ServiceWatcher::Observation {
 ServiceWatcher::ServiceWatcher(const VpcepClient& client)
     : client_(client),
       listings_([this](const std::string& id) { return FetchFirstPage(id); }),
-      recent_([this](const std::string& id) { return FetchRecent(id); }) {}
+      recent_([this](const std::string& id) { return FetchRecent(id); }),
+      pending_([this](const std::string& id) { return FetchPending(id); }) {}
 
 ListCoalescer::Fetched ServiceWatcher::FetchFirstPage(const std::string& service_id) const {
   {
@@ -91,7 +92,7 @@ ListCoalescer::Fetched ServiceWatcher::FetchRecent(const std::string& service_id
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.polls;
     // Room for every waiter's change plus others' churn, not the service.
-    limit = std::clamp(4 * services_[service_id].waiters + 20, 20, kMaxPageSize);
+    limit = std::clamp(2 * services_[service_id].waiters + 10, 10, kMaxPageSize);
   }
   ListFilter newest_change_first;
   newest_change_first.sort_key = "update_at";
@@ -101,6 +102,25 @@ ListCoalescer::Fetched ServiceWatcher::FetchRecent(const std::string& service_id
   if (!page.ok()) return page.status();
   Snapshot s;
   s.complete = false;  // the newest changes only: absence proves nothing
+  s.total_count = page->total_count;
+  s.connections = std::move(page->connections);
+  return s;
+}
+
+ListCoalescer::Fetched ServiceWatcher::FetchPending(const std::string& service_id) const {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.pending;
+  }
+  ListFilter pending;
+  pending.status = "pendingAcceptance";
+  pending.sort_key = "create_at";
+  pending.sort_dir = "asc";
+  absl::StatusOr<Page> page =
+      client_.ListPage(service_id, pending, 0, kMaxPageSize, {absl::InfiniteFuture(), false});
+  if (!page.ok()) return page.status();
+  Snapshot s;
+  s.complete = false;  // of the pending ones only: absence proves nothing
   s.total_count = page->total_count;
   s.connections = std::move(page->connections);
   return s;
@@ -139,6 +159,17 @@ absl::StatusOr<std::optional<Connection>> ServiceWatcher::FindOnce(
     }
     if (const Connection* c = FindIn(**listing, endpoint_id)) return std::optional<Connection>(*c);
     if ((*listing)->complete) return std::optional<Connection>();
+  }
+  if (freshness.likely_pending) {
+    ListCoalescer::Listing pending = pending_.List(
+        service_id, absl::Now() - freshness.max_age,
+        freshness.after_own_changes && freshness.max_age > absl::ZeroDuration());
+    // Only presence counts; a failure falls through to the exact call.
+    if (pending.ok()) {
+      if (const Connection* c = FindIn(**pending, endpoint_id)) {
+        return std::optional<Connection>(*c);
+      }
+    }
   }
   return ById(service_id, endpoint_id, {deadline, false});
 }
@@ -342,6 +373,7 @@ absl::StatusOr<Service> ServiceWatcher::ServiceDetails(const std::string& servic
 
 void ServiceWatcher::Changed(const std::string& service_id) const {
   listings_.Invalidate(service_id);
+  pending_.Invalidate(service_id);
 }
 
 ServiceWatcher::Stats ServiceWatcher::stats() const {

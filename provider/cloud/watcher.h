@@ -10,10 +10,12 @@
 //
 // Sizing: the first listing of a service (one page of up to 1,000, oldest
 // first) tells its size. Small services keep one shared whole-service listing
-// for every read and wait. On large ones, reads ask by id, and waits share a
-// poll of the most recently changed connections (sort by update time), which
-// shows a transition without listing the service; a wait that the poll does
-// not answer asks by id now and then.
+// for every read and wait. On large ones, reads ask by id; lookups of new
+// approvals (plan, the look before `receive`) share a listing of the pending
+// connections first; and waits share a poll of the most recently changed
+// connections (sort by update time), which shows a transition without
+// listing the service; a wait that the poll does not answer asks by id now
+// and then.
 //
 // Waits of one service share polls: at most one poll of a service is in
 // flight, each result serves every waiter that needs news newer than its last
@@ -56,12 +58,18 @@ struct Freshness {
   // ... and must also have started after this process last changed the
   // service (reads: a plan must see what this process did).
   bool after_own_changes = true;
+  // The connection is probably waiting for approval (a new approval): on a
+  // large service, one shared listing of the pending connections answers
+  // most such lookups before any is asked by id.
+  bool likely_pending = false;
 
   // A read: one plan refreshes all approvals of a service from one listing.
-  static Freshness ForRead(absl::Duration max_age) { return {max_age, true}; }
+  static Freshness ForRead(absl::Duration max_age) { return {max_age, true, false}; }
+  // The plan of a new approval.
+  static Freshness ForPlan(absl::Duration max_age) { return {max_age, true, true}; }
   // The look before an action on one endpoint: a listing already under way
   // will do, since this process's changes to other endpoints do not matter.
-  static Freshness BeforeAction() { return {absl::Milliseconds(500), false}; }
+  static Freshness BeforeAction() { return {absl::Milliseconds(500), false, true}; }
 };
 
 // The API's error entries of a failed connection, and the request ids that
@@ -101,6 +109,7 @@ class ServiceWatcher {
     int64_t listings = 0;  // whole-service listings (first page)
     int64_t polls = 0;     // recent-changes polls of large services
     int64_t by_id = 0;     // calls filtered by endpoint id
+    int64_t pending = 0;   // listings of the pending connections of large services
   };
   Stats stats() const;
   bool IsLarge(const std::string& service_id) const;
@@ -124,6 +133,7 @@ class ServiceWatcher {
                                                  const CallOptions& call) const;
   ListCoalescer::Fetched FetchFirstPage(const std::string& service_id) const;
   ListCoalescer::Fetched FetchRecent(const std::string& service_id) const;
+  ListCoalescer::Fetched FetchPending(const std::string& service_id) const;
   absl::Duration Estimate(const std::string& service_id, const std::string& target) const;
   void Learn(const std::string& service_id, const std::string& target, absl::Duration seen_at,
              bool first_look) const;
@@ -132,6 +142,7 @@ class ServiceWatcher {
   const VpcepClient& client_;
   mutable ListCoalescer listings_;
   mutable ListCoalescer recent_;
+  mutable ListCoalescer pending_;
   mutable std::mutex mu_;
   mutable std::map<std::string, ServiceInfo> services_;  // guarded by mu_
   mutable Stats stats_;                                  // guarded by mu_

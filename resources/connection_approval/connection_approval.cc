@@ -266,7 +266,8 @@ void ConnectionApproval::PlanCreate(const Value& config, core::PlanResponse& res
   const cloud::ServiceWatcher& watcher = (*client)->watcher();
   const absl::Time deadline = absl::Now() + kPlanLookupTimeout;
   absl::StatusOr<std::optional<cloud::Connection>> found =
-      watcher.Find(service_id, endpoint_id, cloud::Freshness::ForRead(kReadListingMaxAge), deadline);
+      watcher.Find(service_id, endpoint_id, cloud::Freshness::ForPlan(kReadListingMaxAge),
+                   deadline);
   if (!found.ok()) {
     if (cloud::IsRetryable(found.status()) ||
         found.status().code() == absl::StatusCode::kDeadlineExceeded) {
@@ -454,6 +455,15 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
     absl::StatusOr<std::vector<cloud::Connection>> acted =
         client.Act(service_id, "receive", endpoint_id, deadline, landed);
     if (acted.ok() && !acted->empty()) receive_request_id = acted->front().request_id;
+    if (!acted.ok() && cloud::IsConnectionGone(acted.status())) {
+      // Deleted since the look before it (endpoints come and go on a busy
+      // service): nothing was accepted.
+      resp.diags.AddError(absl::StrCat("Cannot approve ", what),
+                          absl::StrCat("Endpoint ", endpoint_id, " has no connection to service ",
+                                       service_id, " any more: ", acted.status().message()),
+                          {PathStep::Attr("endpoint_id")});
+      return;
+    }
     if (!acted.ok() && !cloud::IsAlreadyConnected(acted.status())) {
       std::optional<bool> took_effect = ActionTookEffect(
           watcher, service_id, endpoint_id, acted.status(), landed_statuses, deadline);

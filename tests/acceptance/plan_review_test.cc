@@ -16,6 +16,18 @@ std::string OneApproval(const std::string& service, const std::string& endpoint,
                       service, "\"\n  endpoint_id = \"", endpoint, "\"\n", extra, "}\n");
 }
 
+// Terraform wraps diagnostics to the terminal width: compare with the line
+// breaks folded back into spaces.
+std::string Flat(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  return out;
+}
+
 class PlanReviewTest : public TerraformTest {
  protected:
   // Plans into plan.tfplan; returns `terraform show -json` of it.
@@ -68,15 +80,15 @@ TEST_F(PlanReviewTest, MistypedEndpointOrMissingServiceFailsThePlan) {
   ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
   CliResult r = Run({"plan", "-input=false", "-no-color"});
   EXPECT_EQ(r.code, 1) << r.out;
-  EXPECT_NE(r.err.find("no-such-endpoint-42"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("has no connection"), std::string::npos) << r.err;
+  EXPECT_NE(Flat(r.err).find("no-such-endpoint-42"), std::string::npos) << r.err;
+  EXPECT_NE(Flat(r.err).find("has no connection"), std::string::npos) << r.err;
 
   WriteMain(OneApproval("no-such-service-7", "no-such-endpoint-42"));
   r = Run({"plan", "-input=false", "-no-color"});
   EXPECT_EQ(r.code, 1) << r.out;
-  EXPECT_NE(r.err.find("no-such-service-7"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("EndPoint.2003"), std::string::npos) << "the API's code: " << r.err;
-  EXPECT_NE(r.err.find("request id"), std::string::npos) << r.err;
+  EXPECT_NE(Flat(r.err).find("no-such-service-7"), std::string::npos) << r.err;
+  EXPECT_NE(Flat(r.err).find("EndPoint.2003"), std::string::npos) << "the API's code: " << r.err;
+  EXPECT_NE(Flat(r.err).find("request id"), std::string::npos) << r.err;
   EXPECT_EQ(Stat("actions", "receive"), 0);
 }
 
@@ -88,7 +100,7 @@ TEST_F(PlanReviewTest, PinnedOwnerGuardsThePlan) {
   ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
   CliResult r = Run({"plan", "-input=false", "-no-color"});
   EXPECT_EQ(r.code, 1) << r.out;
-  EXPECT_NE(r.err.find("belongs to account domain-real, not domain-expected"), std::string::npos)
+  EXPECT_NE(Flat(r.err).find("belongs to account domain-real, not domain-expected"), std::string::npos)
       << r.err;
 
   WriteMain(OneApproval(*service, *endpoint, "  domain_id   = \"domain-real\"\n"));
@@ -113,8 +125,8 @@ TEST_F(PlanReviewTest, SavedPlanIsNotAppliedToAConnectionThatChangedOwner) {
 
   CliResult apply = Run({"apply", "-input=false", "-no-color", "plan.tfplan"});
   EXPECT_EQ(apply.code, 1) << apply.out;
-  EXPECT_NE(apply.err.find("domain-reviewed"), std::string::npos) << apply.err;
-  EXPECT_NE(apply.err.find("domain-stranger"), std::string::npos) << apply.err;
+  EXPECT_NE(Flat(apply.err).find("domain-reviewed"), std::string::npos) << apply.err;
+  EXPECT_NE(Flat(apply.err).find("domain-stranger"), std::string::npos) << apply.err;
   EXPECT_EQ(Stat("actions", "receive"), 0) << "nothing may be sent";
   EXPECT_EQ((*sim_->GetConnection(*service, *endpoint))["status"], "pendingAcceptance");
 }
@@ -126,8 +138,8 @@ TEST_F(PlanReviewTest, ImportOfAnEndpointWithoutConnectionNamesIt) {
   CliResult r = Run({"import", "-input=false", "-no-color", "vpcep_connection_approval.one",
                      absl::StrCat(*service, "/ghost-endpoint-9")});
   EXPECT_EQ(r.code, 1) << r.out;
-  EXPECT_NE(r.err.find("ghost-endpoint-9"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find(*service), std::string::npos) << r.err;
+  EXPECT_NE(Flat(r.err).find("ghost-endpoint-9"), std::string::npos) << r.err;
+  EXPECT_NE(Flat(r.err).find(*service), std::string::npos) << r.err;
 
   // The same through an import block (Terraform >= 1.5).
   WriteMain(OneApproval(*service, "ghost-endpoint-9") +
@@ -135,7 +147,7 @@ TEST_F(PlanReviewTest, ImportOfAnEndpointWithoutConnectionNamesIt) {
                          "/ghost-endpoint-9\"\n}\n"));
   r = Run({"plan", "-input=false", "-no-color"});
   EXPECT_EQ(r.code, 1) << r.out;
-  EXPECT_NE(r.err.find("ghost-endpoint-9"), std::string::npos) << r.err;
+  EXPECT_NE(Flat(r.err).find("ghost-endpoint-9"), std::string::npos) << r.err;
 }
 
 TEST_F(PlanReviewTest, UnreachableApiAtPlanTimeWarnsAndPlansUnknowns) {
@@ -156,7 +168,7 @@ TEST_F(PlanReviewTest, UnreachableApiAtPlanTimeWarnsAndPlansUnknowns) {
   CliResult plan;
   nlohmann::json p = PlanJson(&plan);
   ASSERT_EQ(plan.code, 0) << plan.out << plan.err;
-  EXPECT_NE((plan.out + plan.err).find("not looked up at plan time"), std::string::npos)
+  EXPECT_NE(Flat(plan.out + plan.err).find("not looked up at plan time"), std::string::npos)
       << plan.out << plan.err;
   const nlohmann::json& unknown = p["resource_changes"][0]["change"]["after_unknown"];
   EXPECT_TRUE(unknown.value("domain_id", false));

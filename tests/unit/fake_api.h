@@ -151,8 +151,10 @@ class FakeApi : public cloud::HttpTransport {
   cloud::HttpResponse List(const std::string& url) {
     if (before_page) before_page(*this);
     std::string id = Param(url, "id");
+    std::string status = Param(url, "status");
     std::vector<const Conn*> match;
     for (const Conn& c : conns) {
+      if (!status.empty() && c.status != status) continue;
       if (id.empty() ? hidden_from_pages.count(c.id) == 0 : c.id == id) match.push_back(&c);
     }
     const bool by_update = Param(url, "sort_key") == "update_at";

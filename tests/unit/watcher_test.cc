@@ -90,6 +90,31 @@ TEST_F(WatcherTest, ReadOfAConnectionMissingFromAMultiPageListingButPresentByIdK
   EXPECT_EQ(api_->id_calls, 1);
 }
 
+TEST_F(WatcherTest, LookupsOfNewApprovalsOnALargeServiceShareOneListingOfThePending) {
+  api_->AddConnections(4900, "accepted");
+  api_->AddConnections(100);  // ep-4900 .. ep-4999, pending
+  std::vector<std::thread> planners;
+  std::atomic<int> found{0};
+  for (int t = 0; t < 10; ++t) {
+    planners.emplace_back([&, t] {
+      for (int i = t; i < 100; i += 10) {
+        auto c = watcher().Find("svc", absl::StrCat("ep-", 4900 + i),
+                                Freshness::ForPlan(absl::Seconds(10)));
+        if (c.ok() && c->has_value() && (*c)->status == "pendingAcceptance") ++found;
+      }
+    });
+  }
+  for (auto& t : planners) t.join();
+  EXPECT_EQ(found.load(), 100);
+  EXPECT_EQ(api_->id_calls, 0);
+  EXPECT_LE(api_->list_calls, 4) << "discovery and the pending listing, shared";
+  // An accepted connection is not among the pending: asked by id.
+  auto accepted = watcher().Find("svc", "ep-7", Freshness::ForPlan(absl::Seconds(10)));
+  ASSERT_TRUE(accepted.ok() && accepted->has_value());
+  EXPECT_EQ((*accepted)->status, "accepted");
+  EXPECT_EQ(api_->id_calls, 1);
+}
+
 TEST_F(WatcherTest, OnlyAOnePageListingProvesAbsence) {
   api_->AddConnections(300);
   api_->hidden_from_pages = {"ep-5"};  // a one-page listing is the truth: it is gone
