@@ -123,7 +123,18 @@ ListCoalescer::Fetched ServiceWatcher::FetchPending(const std::string& service_i
   s.complete = false;  // of the pending ones only: absence proves nothing
   s.total_count = page->total_count;
   s.connections = std::move(page->connections);
+  if (s.total_count > kMaxPageSize ||
+      (s.total_count < 0 && s.connections.size() >= static_cast<size_t>(kMaxPageSize))) {
+    std::lock_guard<std::mutex> lock(mu_);
+    services_[service_id].many_pending = true;
+  }
   return s;
+}
+
+bool ServiceWatcher::UsePendingListing(const std::string& service_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = services_.find(service_id);
+  return it == services_.end() || !it->second.many_pending;
 }
 
 absl::StatusOr<std::optional<Connection>> ServiceWatcher::ById(const std::string& service_id,
@@ -160,7 +171,7 @@ absl::StatusOr<std::optional<Connection>> ServiceWatcher::FindOnce(
     if (const Connection* c = FindIn(**listing, endpoint_id)) return std::optional<Connection>(*c);
     if ((*listing)->complete) return std::optional<Connection>();
   }
-  if (freshness.likely_pending) {
+  if (freshness.likely_pending && UsePendingListing(service_id)) {
     ListCoalescer::Listing pending = pending_.List(
         service_id, absl::Now() - freshness.max_age,
         freshness.after_own_changes && freshness.max_age > absl::ZeroDuration());

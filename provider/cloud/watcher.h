@@ -113,11 +113,15 @@ class ServiceWatcher {
   };
   Stats stats() const;
   bool IsLarge(const std::string& service_id) const;
+  bool UsePendingListing(const std::string& service_id) const;
 
  private:
   struct Observation;
   struct ServiceInfo {
     bool large = false;
+    // More pending connections than one page: a listing of them costs more
+    // than asking by id, so lookups stop using it.
+    bool many_pending = false;
     int waiters = 0;
     std::map<std::string, absl::Duration> estimate;  // per target status
   };
