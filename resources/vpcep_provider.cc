@@ -168,6 +168,20 @@ absl::string_view UrlHost(absl::string_view url) {
 void CheckEndpoint(const Setting& endpoint, bool allow_http, Diagnostics& diags) {
   core::AttributePath path = {PathStep::Attr("endpoints"), PathStep::Key("vpcep")};
   bool http = absl::StartsWith(endpoint.value, "http://");
+  absl::string_view authority = endpoint.value;
+  if (size_t scheme = authority.find("://"); scheme != absl::string_view::npos) {
+    authority = authority.substr(scheme + 3);
+  }
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (absl::StrContains(authority, '@')) {
+    // It would be echoed in logs and messages; the value is never repeated here.
+    diags.AddError("Credentials in the endpoint URL",
+                   absl::StrCat(endpoint.origin, " carries user information (user:password@). "
+                                "Remove it: the API is authenticated with auth_token or "
+                                "access_key/secret_key."),
+                   path);
+    return;
+  }
   if (!http && !absl::StartsWith(endpoint.value, "https://")) {
     diags.AddError("Invalid endpoint URL",
                    absl::StrCat(endpoint.origin, " must start with https:// (or http:// for a "

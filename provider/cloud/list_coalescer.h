@@ -45,16 +45,18 @@ class ListCoalescer {
   // Shared, not copied: ten waiters on a 500-connection service would
   // otherwise each hold a copy of it.
   using Listing = absl::StatusOr<std::shared_ptr<const Snapshot>>;
-  using Fetch = std::function<Fetched(const std::string& service_id)>;
+  // `deadline`: that of the caller who fetches for everyone.
+  using Fetch = std::function<Fetched(const std::string& service_id, absl::Time deadline)>;
   using Clock = std::function<absl::Time()>;
 
   explicit ListCoalescer(Fetch fetch, Clock clock = &absl::Now)
       : fetch_(std::move(fetch)), clock_(std::move(clock)) {}
 
   // A listing of `service_id` that started at or after `not_before` and, when
-  // `unchanged_since` is set, after the last Invalidate of the service.
+  // `unchanged_since` is set, after the last Invalidate of the service. A
+  // caller waiting for another's listing gives up at `deadline`.
   Listing List(const std::string& service_id, absl::Time not_before,
-               bool unchanged_since = false);
+               bool unchanged_since = false, absl::Time deadline = absl::InfiniteFuture());
 
   // This process changed the service: earlier listings no longer serve reads.
   void Invalidate(const std::string& service_id);
@@ -78,7 +80,10 @@ class ListCoalescer {
   // Runs the fetch for `flight` and hands the slot over to the next flight,
   // whatever the fetch does (a flight left unfinished would hang its waiters).
   void Lead(const std::string& service_id, Slot& slot, const std::shared_ptr<Flight>& flight,
-            std::unique_lock<std::mutex>& lock);
+            absl::Time deadline, std::unique_lock<std::mutex>& lock);
+  // Waits for `ready`, or until `deadline`; false when the deadline came first.
+  template <typename Pred>
+  bool WaitUntil(std::unique_lock<std::mutex>& lock, absl::Time deadline, Pred ready);
 
   Fetch fetch_;
   Clock clock_;

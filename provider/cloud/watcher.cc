@@ -59,11 +59,12 @@ struct ServiceWatcher::Observation {
 
 ServiceWatcher::ServiceWatcher(const VpcepClient& client)
     : client_(client),
-      listings_([this](const std::string& id) { return FetchFirstPage(id); }),
-      recent_([this](const std::string& id) { return FetchRecent(id); }),
-      pending_([this](const std::string& id) { return FetchPending(id); }) {}
+      listings_([this](const std::string& id, absl::Time d) { return FetchFirstPage(id, d); }),
+      recent_([this](const std::string& id, absl::Time d) { return FetchRecent(id, d); }),
+      pending_([this](const std::string& id, absl::Time d) { return FetchPending(id, d); }) {}
 
-ListCoalescer::Fetched ServiceWatcher::FetchFirstPage(const std::string& service_id) const {
+ListCoalescer::Fetched ServiceWatcher::FetchFirstPage(const std::string& service_id,
+                                                    absl::Time deadline) const {
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.listings;
@@ -74,7 +75,7 @@ ListCoalescer::Fetched ServiceWatcher::FetchFirstPage(const std::string& service
   // One attempt: callers retry (reads) or poll again (waits) on their own
   // schedule, so one faulty call never holds every caller of the service.
   absl::StatusOr<Page> page =
-      client_.ListPage(service_id, oldest_first, 0, kMaxPageSize, {absl::InfiniteFuture(), false});
+      client_.ListPage(service_id, oldest_first, 0, kMaxPageSize, {deadline, false});
   if (!page.ok()) return page.status();
   Snapshot s;
   const int64_t got = static_cast<int64_t>(page->connections.size());
@@ -86,7 +87,8 @@ ListCoalescer::Fetched ServiceWatcher::FetchFirstPage(const std::string& service
   return s;
 }
 
-ListCoalescer::Fetched ServiceWatcher::FetchRecent(const std::string& service_id) const {
+ListCoalescer::Fetched ServiceWatcher::FetchRecent(const std::string& service_id,
+                                                    absl::Time deadline) const {
   int limit;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -98,7 +100,7 @@ ListCoalescer::Fetched ServiceWatcher::FetchRecent(const std::string& service_id
   newest_change_first.sort_key = "update_at";
   newest_change_first.sort_dir = "desc";
   absl::StatusOr<Page> page = client_.ListPage(service_id, newest_change_first, 0, limit,
-                                               {absl::InfiniteFuture(), false});
+                                               {deadline, false});
   if (!page.ok()) return page.status();
   Snapshot s;
   s.complete = false;  // the newest changes only: absence proves nothing
@@ -107,7 +109,8 @@ ListCoalescer::Fetched ServiceWatcher::FetchRecent(const std::string& service_id
   return s;
 }
 
-ListCoalescer::Fetched ServiceWatcher::FetchPending(const std::string& service_id) const {
+ListCoalescer::Fetched ServiceWatcher::FetchPending(const std::string& service_id,
+                                                    absl::Time deadline) const {
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.pending;
@@ -117,7 +120,7 @@ ListCoalescer::Fetched ServiceWatcher::FetchPending(const std::string& service_i
   pending.sort_key = "create_at";
   pending.sort_dir = "asc";
   absl::StatusOr<Page> page =
-      client_.ListPage(service_id, pending, 0, kMaxPageSize, {absl::InfiniteFuture(), false});
+      client_.ListPage(service_id, pending, 0, kMaxPageSize, {deadline, false});
   if (!page.ok()) return page.status();
   Snapshot s;
   s.complete = false;  // of the pending ones only: absence proves nothing
@@ -162,7 +165,7 @@ absl::StatusOr<std::optional<Connection>> ServiceWatcher::FindOnce(
   if (!IsLarge(service_id)) {
     ListCoalescer::Listing listing = listings_.List(
         service_id, absl::Now() - freshness.max_age,
-        freshness.after_own_changes && freshness.max_age > absl::ZeroDuration());
+        freshness.after_own_changes && freshness.max_age > absl::ZeroDuration(), deadline);
     if (!listing.ok()) {
       // No service, so no connection to it: exact.
       if (IsServiceGone(listing.status())) return std::optional<Connection>();
@@ -174,7 +177,7 @@ absl::StatusOr<std::optional<Connection>> ServiceWatcher::FindOnce(
   if (freshness.likely_pending && UsePendingListing(service_id)) {
     ListCoalescer::Listing pending = pending_.List(
         service_id, absl::Now() - freshness.max_age,
-        freshness.after_own_changes && freshness.max_age > absl::ZeroDuration());
+        freshness.after_own_changes && freshness.max_age > absl::ZeroDuration(), deadline);
     // Only presence counts; a failure falls through to the exact call.
     if (pending.ok()) {
       if (const Connection* c = FindIn(**pending, endpoint_id)) {
@@ -212,7 +215,7 @@ ServiceWatcher::Observation ServiceWatcher::Observe(const std::string& service_i
     o.error = status;
   };
   if (!IsLarge(service_id)) {
-    ListCoalescer::Listing listing = listings_.List(service_id, not_before);
+    ListCoalescer::Listing listing = listings_.List(service_id, not_before, false, deadline);
     if (!listing.ok()) {
       from(listing.status());
       return o;
@@ -230,7 +233,7 @@ ServiceWatcher::Observation ServiceWatcher::Observe(const std::string& service_i
     // The service turned out large: go on as for one.
   }
   if (unanswered < kPollsBeforeById) {
-    ListCoalescer::Listing recent = recent_.List(service_id, not_before);
+    ListCoalescer::Listing recent = recent_.List(service_id, not_before, false, deadline);
     if (recent.ok()) {
       o.started = (*recent)->started;
       if (const Connection* c = FindIn(**recent, endpoint_id)) {

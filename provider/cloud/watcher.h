@@ -135,9 +135,9 @@ class ServiceWatcher {
   absl::StatusOr<std::optional<Connection>> ById(const std::string& service_id,
                                                  const std::string& endpoint_id,
                                                  const CallOptions& call) const;
-  ListCoalescer::Fetched FetchFirstPage(const std::string& service_id) const;
-  ListCoalescer::Fetched FetchRecent(const std::string& service_id) const;
-  ListCoalescer::Fetched FetchPending(const std::string& service_id) const;
+  ListCoalescer::Fetched FetchFirstPage(const std::string& service_id, absl::Time deadline) const;
+  ListCoalescer::Fetched FetchRecent(const std::string& service_id, absl::Time deadline) const;
+  ListCoalescer::Fetched FetchPending(const std::string& service_id, absl::Time deadline) const;
   absl::Duration Estimate(const std::string& service_id, const std::string& target) const;
   void Learn(const std::string& service_id, const std::string& target, absl::Duration seen_at,
              bool first_look) const;

@@ -135,7 +135,8 @@ std::optional<bool> ActionTookEffect(const cloud::ServiceWatcher& watcher,
   return false;
 }
 
-constexpr absl::Duration kPlanLookupTimeout = absl::Seconds(30);
+// A plan waits this long for the API before planning unknowns instead.
+constexpr absl::Duration kPlanLookupTimeout = absl::Seconds(20);
 
 std::string OwnerMismatch(const std::string& endpoint_id, const std::string& actual,
                           const std::string& expected) {
@@ -427,16 +428,8 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
   }
   std::string receive_request_id;
   if (status == "accepted") {
-    // Adopted without a POST. Say so when the service accepts everything by itself.
-    absl::StatusOr<cloud::Service> service = client.GetService(service_id, deadline);
-    if (service.ok() && !service->approval_enabled) {
-      resp.diags.AddWarning(
-          "Service does not require approval",
-          absl::StrCat("Service ", service_id, " has approval disabled, so connections are "
-                       "accepted automatically. This approval records the connection; "
-                       "destroying it still rejects the connection."),
-          {PathStep::Attr("service_id")});
-    }
+    // Adopted without a POST (the plan warned if the service accepts
+    // everything by itself).
   } else if (status == "creating") {
     // A receive already went out (an earlier apply that was killed, or
     // another client): wait for it instead of sending a second one.

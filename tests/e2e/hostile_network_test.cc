@@ -3,6 +3,7 @@
 // network does, the process survives and state keeps what the cloud did.
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -47,6 +48,15 @@ class HostileNetworkTest : public ::testing::Test {
     std::filesystem::remove_all(dir_, ec);
   }
 
+  // A plain-http front (loopback), replacing the TLS one.
+  void PlainFront() {
+    FaultyServer::Options o;
+    o.upstream = sim_->base_url();
+    auto front = FaultyServer::Start(o);
+    ASSERT_TRUE(front.ok()) << front.status();
+    front_ = *std::move(front);
+  }
+
   // Launches the provider trusting the front's certificate, configured to it.
   void Launch() {
     LaunchOptions o;
@@ -64,10 +74,16 @@ class HostileNetworkTest : public ::testing::Test {
     ASSERT_FALSE(r.HasError()) << r.DiagText();
   }
 
-  RpcResult Create(const std::string& service, const std::string& endpoint) {
+  RpcResult Create(const std::string& service, const std::string& endpoint,
+                   const std::string& create_timeout = "") {
     const core::Type& type = driver_->ResourceType(kApproval);
-    Value cfg = Value::ObjectOf(type, {{"service_id", Value::String(service)},
-                                       {"endpoint_id", Value::String(endpoint)}});
+    std::map<std::string, Value> attrs = {{"service_id", Value::String(service)},
+                                          {"endpoint_id", Value::String(endpoint)}};
+    if (!create_timeout.empty()) {
+      const core::Type& timeouts = type.attributes().at("timeouts");
+      attrs["timeouts"] = Value::ObjectOf(timeouts, {{"create", Value::String(create_timeout)}});
+    }
+    Value cfg = Value::ObjectOf(type, attrs);
     RpcResult plan = driver_->Plan(kApproval, Value::Null(type), cfg, cfg);
     if (plan.HasError()) return plan;
     return driver_->Apply(kApproval, Value::Null(type), plan.value, cfg);
@@ -111,6 +127,37 @@ TEST_F(HostileNetworkTest, ResetAfterAnAppliedReceiveOverTlsKeepsTheApprovalInSt
   auto stats = sim_->Stats();
   ASSERT_TRUE(stats.ok());
   std::printf("simulator stats: %s\n", stats->dump().c_str());
+}
+
+// An API that accepts connections and never answers: `timeouts.create` bounds
+// the whole create, every call included (it used to take 14.5 s for "1s").
+TEST_F(HostileNetworkTest, CreateTimeoutBoundsCallsToAnApiThatNeverAnswers) {
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  ASSERT_TRUE(endpoint.ok());
+  PlainFront();
+  Launch();
+  const core::Type& type = driver_->ResourceType(kApproval);
+  Value cfg = Value::ObjectOf(
+      type, {{"service_id", Value::String(*service)},
+             {"endpoint_id", Value::String(*endpoint)},
+             {"timeouts", Value::ObjectOf(type.attributes().at("timeouts"),
+                                          {{"create", Value::String("1s")}})}});
+  RpcResult plan = driver_->Plan(kApproval, Value::Null(type), cfg, cfg);
+  ASSERT_FALSE(plan.HasError()) << plan.DiagText();
+  // From now on the API accepts connections and never answers.
+  FaultyRule stall;
+  stall.match = [](const FaultyRequest&) { return true; };
+  stall.action = Misbehaviour::kStall;
+  front_->AddRule(stall);
+  absl::Time start = absl::Now();
+  RpcResult r = driver_->Apply(kApproval, Value::Null(type), plan.value, cfg);
+  absl::Duration took = absl::Now() - start;
+  std::printf("apply with timeouts.create = 1s against a silent API ended after %s\n",
+              absl::FormatDuration(took).c_str());
+  EXPECT_TRUE(r.HasError());
+  EXPECT_LT(took, absl::Seconds(5)) << "an upper bound that catches calls outliving the timeout";
+  EXPECT_GT(front_->Count(Misbehaviour::kStall), 0);
 }
 
 }  // namespace

@@ -244,5 +244,70 @@ TEST_F(ClientTest, SequentialReadsNeverReuseAnEarlierListing) {
   EXPECT_EQ(transport_->requests.size(), 2u);
 }
 
+TEST_F(ClientTest, ATotalCountThatIsNotANumberDoesNotEndTheListing) {
+  for (const char* total : {R"("1500")", "null", R"({"n":1})"}) {
+    transport_->requests.clear();
+    HttpResponse r{200, {{"x-request-id", "req-x"}}, ""};
+    r.body = absl::StrCat(R"({"connections":[{"id":"ep-1","status":"accepted"}],"total_count":)",
+                          total, "}");
+    transport_->script = {r};
+    auto list = client_->ListConnections("svc", {});
+    ASSERT_TRUE(list.ok()) << total << ": " << list.status();
+    EXPECT_EQ(list->size(), 1u) << total;
+    transport_->script = {r};
+    auto found = client_->watcher().Find("svc", "ep-1");
+    ASSERT_TRUE(found.ok()) << total << ": " << found.status();
+    EXPECT_TRUE(found->has_value());
+  }
+}
+
+// Full pages of 1,000 at every offset (or the same page again and again),
+// with an inflated total.
+class EndlessPages : public HttpTransport {
+ public:
+  absl::StatusOr<HttpResponse> Send(const HttpRequest& req) override {
+    std::lock_guard<std::mutex> lock(mu);
+    ++calls;
+    int offset = repeat ? 0 : ScriptedTransport::QueryInt(req.url, "offset");
+    nlohmann::json list = nlohmann::json::array();
+    for (int i = 0; i < 1000; ++i) {
+      list.push_back({{"id", absl::StrCat("ep-", offset + i)}, {"status", "accepted"}});
+    }
+    return HttpResponse{200, {},
+                        nlohmann::json{{"connections", list}, {"total_count", 1'000'000'000'000'000}}
+                            .dump()};
+  }
+  std::mutex mu;
+  bool repeat = false;
+  int64_t calls = 0;
+};
+
+TEST_F(ClientTest, EndlessPaginationStopsAtThePageCap) {
+  auto endless = std::make_shared<EndlessPages>();
+  VpcepClient client({"https://x", "p"}, endless, std::make_shared<TokenAuth>("t"), &stop_);
+  auto list = client.ListConnections("svc", {});
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.status().code(), absl::StatusCode::kResourceExhausted) << list.status();
+  EXPECT_EQ(endless->calls, ClientOptions{}.max_pages);
+}
+
+TEST_F(ClientTest, APageThatRepeatsItselfEndsTheWalk) {
+  auto endless = std::make_shared<EndlessPages>();
+  endless->repeat = true;
+  VpcepClient client({"https://x", "p"}, endless, std::make_shared<TokenAuth>("t"), &stop_);
+  auto list = client.ListConnections("svc", {});
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_EQ(list->size(), 1000u);
+  EXPECT_EQ(endless->calls, 2);
+}
+
+TEST_F(ClientTest, TheDeadlineBoundsAWalk) {
+  auto endless = std::make_shared<EndlessPages>();
+  VpcepClient client({"https://x", "p"}, endless, std::make_shared<TokenAuth>("t"), &stop_);
+  auto list = client.ListConnections("svc", {}, absl::Now() - absl::Seconds(1));
+  EXPECT_EQ(list.status().code(), absl::StatusCode::kDeadlineExceeded) << list.status();
+  EXPECT_EQ(endless->calls, 0);
+}
+
 }  // namespace
 }  // namespace vpcep::cloud

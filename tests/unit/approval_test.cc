@@ -156,6 +156,34 @@ TEST_F(ApprovalTest, FailureThatDidNotLandIsReportedWithCodeAndRequestId) {
   EXPECT_TRUE(state->is_null()) << "nothing landed, so nothing is tracked";
 }
 
+// The receive takes effect but its answer is a 500, and every list call after
+// it fails: the outcome cannot be confirmed either way.
+class LossyAndBlindApi : public LossyApi {
+ public:
+  absl::StatusOr<cloud::HttpResponse> Send(const cloud::HttpRequest& req) override {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (req.method == "GET" && posts > 0) {
+        return cloud::HttpResponse{503, {{"x-request-id", "r-503"}},
+                                   R"({"error_code":"APIGW.0203","error_msg":"unavailable"})"};
+      }
+    }
+    return LossyApi::Send(req);
+  }
+};
+
+TEST_F(ApprovalTest, UnconfirmedOutcomeKeepsTheApprovalInStateTainted) {
+  auto api = std::make_shared<LossyAndBlindApi>();
+  core::EncodedResult r = CreateOn(api, 0);
+  Type t = ApprovalType();
+  ASSERT_TRUE(r.diags.HasError()) << "the outcome is unknown: say so";
+  absl::StatusOr<Value> state = core::DecodeMsgpack(r.msgpack, t);
+  ASSERT_TRUE(state.ok());
+  ASSERT_FALSE(state->is_null()) << "an accepted connection would be untracked";
+  EXPECT_EQ(state->Attr("endpoint_id").AsString(), "ep-1");
+  EXPECT_EQ(api->status, "accepted");
+}
+
 TEST_F(ApprovalTest, LostReceiveAnswerIsCheckedWithTheListBeforeAnyResend) {
   // Retries allowed: the client asks the list before repeating the receive.
   auto api = std::make_shared<LossyApi>();

@@ -71,7 +71,7 @@ class CoalescerTest : public ::testing::Test {
  protected:
   absl::Time now_ = absl::FromUnixSeconds(1'700'000'000);
   FakeFetch fake_;
-  ListCoalescer coalescer_{[this](const std::string& s) { return fake_(s); },
+  ListCoalescer coalescer_{[this](const std::string& s, absl::Time) { return fake_(s); },
                            [this] { return now_; }};
 
   std::string FirstId(const ListCoalescer::Listing& l) {

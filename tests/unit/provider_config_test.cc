@@ -77,6 +77,19 @@ class ProviderConfigTest : public ::testing::Test {
   VpcepProvider provider_{api_};
 };
 
+TEST_F(ProviderConfigTest, CredentialsInTheEndpointUrlAreRefusedWithoutEchoingThem) {
+  Diagnostics d = Configure(Config("https://admin:s3cr3t-pass@vpcep.example.com/"));
+  ASSERT_TRUE(d.HasError());
+  EXPECT_THAT(Text(d), HasSubstr("user information"));
+  EXPECT_THAT(Text(d), Not(HasSubstr("s3cr3t-pass")));
+  EXPECT_EQ(FirstPath(d), "endpoints[\"vpcep\"]");
+  setenv("HW_VPCEP_ENDPOINT", "https://admin:s3cr3t-pass@vpcep.example.com", 1);
+  d = Configure(Config(""));
+  ASSERT_TRUE(d.HasError());
+  EXPECT_THAT(Text(d), HasSubstr("HW_VPCEP_ENDPOINT"));
+  EXPECT_THAT(Text(d), Not(HasSubstr("s3cr3t-pass")));
+}
+
 TEST_F(ProviderConfigTest, PlainHttpToAnotherHostIsRefusedOnTheAttribute) {
   Diagnostics d = Configure(Config("http://192.0.2.2:8080"));
   ASSERT_TRUE(d.HasError());
