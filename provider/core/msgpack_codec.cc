@@ -616,16 +616,18 @@ class Encoder {
   const absl::Status& status() const { return status_; }
 
  private:
+  // Numbers go out as exact decimal text, which go-cty parses exactly as it
+  // parses the numbers of a state file. An int or float would decode to a
+  // number of another precision; Terraform 1.11 compares the state it loaded
+  // with the state after refresh by deep equality, so a refresh that changed
+  // nothing would still count as drift (`plan -refresh-only
+  // -detailed-exitcode` exiting 2).
   void EncodeNumber(const Value& n) {
-    if (absl::StatusOr<int64_t> i = n.AsInt(); i.ok()) {
-      out_.Int(*i);
+    if (double d = n.AsDouble(); std::isinf(d)) {
+      out_.Float64(d);  // decimal text has no infinity
       return;
     }
-    if (double d; n.ExactDouble(&d)) {
-      out_.Float64(d);
-      return;
-    }
-    out_.Str(n.NumberText());  // exact decimal text, as go-cty does
+    out_.Str(n.NumberText());
   }
 
   void Fail(absl::string_view message) {

@@ -23,6 +23,25 @@
 namespace vpcep::testing {
 namespace {
 
+// Pipelines detect drift with `plan -refresh-only -detailed-exitcode`: no
+// drift must be exit 0 (Terraform 1.11 compares the loaded and the refreshed
+// state by deep equality, number precision included), a reject made outside
+// Terraform exit 2.
+TEST_F(TerraformTest, RefreshOnlyDetailedExitCodeReportsOnlyRealDrift) {
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-d");
+  ASSERT_TRUE(endpoint.ok());
+  WriteConfig(*service, {*endpoint});
+  ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
+  CliResult apply = Run({"apply", "-auto-approve", "-input=false", "-no-color"});
+  ASSERT_EQ(apply.code, 0) << apply.out << apply.err;
+  CliResult clean = Run({"plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color"});
+  EXPECT_EQ(clean.code, 0) << "no drift, yet reported:\n" << clean.out << clean.err;
+  ASSERT_TRUE(sim_->SetStatus(*service, *endpoint, "rejected").ok());
+  CliResult drift = Run({"plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color"});
+  EXPECT_EQ(drift.code, 2) << drift.out << drift.err;
+}
+
 TEST_F(TerraformTest, ApplyNoChangePlanDestroy) {
   auto service = sim_->AddService(true);
   ASSERT_TRUE(service.ok()) << service.status();

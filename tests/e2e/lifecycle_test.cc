@@ -6,6 +6,7 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "provider/core/json_codec.h"
 #include "tests/support/plugin_client.h"
 #include "tests/support/provider_driver.h"
 #include "tests/support/simulator_process.h"
@@ -98,6 +99,27 @@ class LifecycleTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<ProviderDriver> driver_;
   Type type_;
 };
+
+// Terraform compares the state as upgraded from the file with the state after
+// refresh; any difference between the two answers makes
+// `plan -refresh-only -detailed-exitcode` report drift that is not there.
+TEST_P(LifecycleTest, UpgradedStateEqualsTheRefreshedStateWhenNothingChanged) {
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  ASSERT_TRUE(endpoint.ok());
+  RpcResult created = Create(Config(*service, *endpoint));
+  ASSERT_FALSE(created.HasError()) << created.DiagText();
+  std::string json = core::EncodeJson(created.value, type_);
+  RpcResult upgraded = driver_->UpgradeState(kApproval, 0, json);
+  ASSERT_FALSE(upgraded.HasError()) << upgraded.DiagText();
+  RpcResult read = driver_->Read(kApproval, upgraded.value, created.private_data);
+  ASSERT_FALSE(read.HasError()) << read.DiagText();
+  EXPECT_TRUE(read.value.Equals(upgraded.value))
+      << "upgraded " << upgraded.value.DebugString() << "\nread     " << read.value.DebugString();
+  EXPECT_EQ(read.private_data, created.private_data);
+  std::printf("state json: %s\nprivate after apply: '%s', after read: '%s'\n", json.c_str(),
+              created.private_data.c_str(), read.private_data.c_str());
+}
 
 TEST_P(LifecycleTest, CreateReadPlanDestroy) {
   auto service = sim_->AddService(true);
