@@ -486,63 +486,16 @@ class Bench {
     std::string service;
     std::vector<std::string> endpoints;
     if (!Seed(*sim_, n, service, endpoints)) return false;
-    char tmpl[] = "/tmp/vpcep-bench-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return false;
-    std::string dir = tmpl;
-    fs::path plugin_dir =
-        fs::path(dir) / "mirror/terraform.local/vpcep/vpcep" / o_.version / "linux_amd64";
-    fs::create_directories(plugin_dir);
-    fs::copy_file(o_.provider, plugin_dir / absl::StrCat("terraform-provider-vpcep_v", o_.version));
-    std::ofstream(fs::path(dir) / "cli.tfrc")
-        << "provider_installation {\n  filesystem_mirror {\n    path    = \"" << dir
-        << "/mirror\"\n    include = [\"terraform.local/*/*\"]\n  }\n"
-        << "  direct {\n    exclude = [\"terraform.local/*/*\"]\n  }\n}\n";
-    fs::create_directories(fs::path(dir) / "work");
-    std::string list;
-    for (const auto& e : endpoints) absl::StrAppend(&list, list.empty() ? "" : ", ", "\"", e, "\"");
-    std::ofstream(fs::path(dir) / "work/main.tf")
-        << "terraform {\n  required_providers {\n"
-        << "    vpcep = { source = \"terraform.local/vpcep/vpcep\" }\n  }\n}\n\n"
-        << "provider \"vpcep\" {\n  project_id = \"" << SimulatorProcess::kProjectId << "\"\n"
-        << "  endpoints  = { vpcep = \"" << sim_->base_url() << "\" }\n}\n\n"
-        << "resource \"vpcep_connection_approval\" \"this\" {\n"
-        << "  for_each    = toset([" << list << "])\n"
-        << "  service_id  = \"" << service << "\"\n  endpoint_id = each.value\n}\n";
-
-    auto run = [&](std::vector<std::string> args, int& code, std::string& err) {
-      SubprocessOptions sp;
-      sp.argv = {cli};
-      sp.argv.insert(sp.argv.end(), args.begin(), args.end());
-      sp.env = testing::CurrentEnvironment();
-      for (const auto& [k, v] : WithoutCloudSettings()) sp.env.erase(k);
-      sp.env["TF_CLI_CONFIG_FILE"] = dir + "/cli.tfrc";
-      sp.env["TF_IN_AUTOMATION"] = "1";
-      sp.env["CHECKPOINT_DISABLE"] = "1";
-      sp.env["HW_AUTH_TOKEN"] = SimulatorProcess::kToken;
-      sp.env.erase("TF_PLUGIN_CACHE_DIR");
-      sp.working_dir = dir + "/work";
-      auto p = Subprocess::Start(sp);
-      if (!p.ok()) {
-        code = -1;
-        err = std::string(p.status().message());
-        return;
-      }
-      (*p)->ReadRest(absl::Minutes(30));
-      code = (*p)->Wait(absl::Minutes(30)).value_or(-1);
-      err = (*p)->Stderr();
-    };
+    std::string dir = TerraformDir(cli, service, endpoints);
+    if (dir.empty()) return false;
     int code = 0;
     std::string err;
-    run({"init", "-input=false", "-no-color"}, code, err);
-    if (code != 0) {
-      std::cerr << "terraform init failed:\n" << err << "\n";
-      return false;
-    }
     Counts before = Snapshot(*sim_);
     absl::Time t0 = absl::Now();
-    run({"apply", "-auto-approve", "-input=false", "-no-color",
-         absl::StrCat("-parallelism=", o_.parallelism)},
-        code, err);
+    RunTerraform(cli, dir,
+                 {"apply", "-auto-approve", "-input=false", "-no-color",
+                  absl::StrCat("-parallelism=", o_.parallelism)},
+                 code, err);
     absl::Duration wall = absl::Now() - t0;
     Counts calls = Delta(before, Snapshot(*sim_));
     int bad = CountNotAccepted(*sim_, service, endpoints);
@@ -558,7 +511,6 @@ class Bench {
     if (code == 0 && bad == 0) fs::remove_all(dir);
     return true;
   }
-
 
   // Writes a working directory approving `endpoints` of `service` and runs
   // `terraform init` there; returns the directory ("" on failure).

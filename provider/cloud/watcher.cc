@@ -63,19 +63,26 @@ ServiceWatcher::ServiceWatcher(const VpcepClient& client)
       recent_([this](const std::string& id, absl::Time d) { return FetchRecent(id, d); }),
       pending_([this](const std::string& id, absl::Time d) { return FetchPending(id, d); }) {}
 
-ListCoalescer::Fetched ServiceWatcher::FetchFirstPage(const std::string& service_id,
-                                                    absl::Time deadline) const {
+absl::StatusOr<Page> ServiceWatcher::FetchPage(const std::string& service_id,
+                                               const ListFilter& filter, int limit,
+                                               absl::Time deadline,
+                                               int64_t Stats::*counter) const {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    ++stats_.listings;
+    ++(stats_.*counter);
   }
+  // One attempt: callers retry (reads) or poll again (waits) on their own
+  // schedule, so one faulty call never holds every caller of the service.
+  return client_.ListPage(service_id, filter, 0, limit, {deadline, false});
+}
+
+ListCoalescer::Fetched ServiceWatcher::FetchFirstPage(const std::string& service_id,
+                                                      absl::Time deadline) const {
   ListFilter oldest_first;
   oldest_first.sort_key = "create_at";
   oldest_first.sort_dir = "asc";
-  // One attempt: callers retry (reads) or poll again (waits) on their own
-  // schedule, so one faulty call never holds every caller of the service.
   absl::StatusOr<Page> page =
-      client_.ListPage(service_id, oldest_first, 0, kMaxPageSize, {deadline, false});
+      FetchPage(service_id, oldest_first, kMaxPageSize, deadline, &Stats::listings);
   if (!page.ok()) return page.status();
   Snapshot s;
   const int64_t got = static_cast<int64_t>(page->connections.size());
@@ -88,19 +95,18 @@ ListCoalescer::Fetched ServiceWatcher::FetchFirstPage(const std::string& service
 }
 
 ListCoalescer::Fetched ServiceWatcher::FetchRecent(const std::string& service_id,
-                                                    absl::Time deadline) const {
+                                                   absl::Time deadline) const {
   int limit;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    ++stats_.polls;
     // Room for every waiter's change plus others' churn, not the service.
     limit = std::clamp(2 * services_[service_id].waiters + 10, 10, kMaxPageSize);
   }
   ListFilter newest_change_first;
   newest_change_first.sort_key = "update_at";
   newest_change_first.sort_dir = "desc";
-  absl::StatusOr<Page> page = client_.ListPage(service_id, newest_change_first, 0, limit,
-                                               {deadline, false});
+  absl::StatusOr<Page> page =
+      FetchPage(service_id, newest_change_first, limit, deadline, &Stats::polls);
   if (!page.ok()) return page.status();
   Snapshot s;
   s.complete = false;  // the newest changes only: absence proves nothing
@@ -111,16 +117,12 @@ ListCoalescer::Fetched ServiceWatcher::FetchRecent(const std::string& service_id
 
 ListCoalescer::Fetched ServiceWatcher::FetchPending(const std::string& service_id,
                                                     absl::Time deadline) const {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++stats_.pending;
-  }
   ListFilter pending;
   pending.status = "pendingAcceptance";
   pending.sort_key = "create_at";
   pending.sort_dir = "asc";
   absl::StatusOr<Page> page =
-      client_.ListPage(service_id, pending, 0, kMaxPageSize, {deadline, false});
+      FetchPage(service_id, pending, kMaxPageSize, deadline, &Stats::pending);
   if (!page.ok()) return page.status();
   Snapshot s;
   s.complete = false;  // of the pending ones only: absence proves nothing

@@ -109,7 +109,8 @@ class TerraformTest : public ::testing::Test {
         << "  endpoint_id = each.value\n}\n";
   }
 
-  CliResult Run(std::vector<std::string> args) {
+  // Starts the CLI in the working directory without waiting for it.
+  absl::StatusOr<std::unique_ptr<Subprocess>> Start(std::vector<std::string> args) {
     SubprocessOptions sp;
     sp.argv = {cli_};
     sp.argv.insert(sp.argv.end(), args.begin(), args.end());
@@ -121,8 +122,12 @@ class TerraformTest : public ::testing::Test {
     sp.env.erase("TF_PLUGIN_CACHE_DIR");
     sp.env.erase("TF_LOG");
     sp.working_dir = dir_ + "/work";
+    return Subprocess::Start(sp);
+  }
+
+  CliResult Run(std::vector<std::string> args) {
     CliResult r;
-    auto p = Subprocess::Start(sp);
+    auto p = Start(std::move(args));
     if (!p.ok()) return r;
     r.out = (*p)->ReadRest(absl::Minutes(5));
     r.code = (*p)->Wait(absl::Minutes(5)).value_or(-1);

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <signal.h>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -40,6 +42,76 @@ TEST_F(TerraformTest, RefreshOnlyDetailedExitCodeReportsOnlyRealDrift) {
   ASSERT_TRUE(sim_->SetStatus(*service, *endpoint, "rejected").ok());
   CliResult drift = Run({"plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color"});
   EXPECT_EQ(drift.code, 2) << drift.out << drift.err;
+}
+
+// The processes whose parent is `pid` (a CLI's provider plugins).
+std::vector<pid_t> ChildrenOf(pid_t pid) {
+  std::vector<pid_t> out;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    pid_t child = std::atoi(entry.path().filename().c_str());
+    if (child <= 0) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    size_t close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::string state;
+    pid_t parent = 0;
+    rest >> state >> parent;
+    if (parent == pid) out.push_back(child);
+  }
+  return out;
+}
+
+// A CI runner killed mid-apply: terraform and the provider it started die at
+// once, while connections are `creating`. The next apply waits for those
+// instead of sending `receive` again, and converges.
+TEST_F(TerraformTest, KilledMidApplyTheNextApplyConvergesWithOneReceivePerEndpoint) {
+  ASSERT_NO_FATAL_FAILURE(StartSimulator({"--transition-delay", "4s"}));
+  auto service = sim_->AddService(true);
+  std::vector<std::string> endpoints;
+  for (int i = 0; i < 20; ++i) {
+    auto e = sim_->AddConnection(*service, absl::StrCat("domain-", i % 4));
+    ASSERT_TRUE(e.ok());
+    endpoints.push_back(*e);
+  }
+  WriteConfig(*service, endpoints);
+  ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
+  auto apply = Start({"apply", "-auto-approve", "-input=false", "-no-color"});
+  ASSERT_TRUE(apply.ok());
+  // Kill once the first wave's receives went out (they are `creating` for 4 s).
+  absl::Time limit = absl::Now() + absl::Seconds(60);
+  auto receives = [&] {
+    auto stats = sim_->Stats();
+    return stats.ok() ? (*stats)["actions"].value("receive", 0) : -1;
+  };
+  while (receives() < 10) {
+    ASSERT_LT(absl::Now(), limit) << "the first receives never came";
+    absl::SleepFor(absl::Milliseconds(20));  // polling the simulator's counter
+  }
+  std::vector<pid_t> plugins = ChildrenOf((*apply)->pid());
+  (*apply)->Signal(SIGKILL);
+  for (pid_t p : plugins) kill(p, SIGKILL);
+  (*apply)->Wait(absl::Seconds(30));
+  const int sent_before = receives();
+
+  CliResult again = Run({"apply", "-auto-approve", "-input=false", "-no-color"});
+  ASSERT_EQ(again.code, 0) << again.out << again.err;
+  auto stats = sim_->Stats();
+  ASSERT_TRUE(stats.ok());
+  std::printf("killed after %d receives; %d receives over both applies, %d on accepted\n",
+              sent_before, (*stats)["actions"].value("receive", 0),
+              (*stats)["actions"].value("receive_on_accepted", 0));
+  EXPECT_EQ((*stats)["actions"].value("receive", 0), 20) << "exactly one receive per endpoint";
+  EXPECT_EQ((*stats)["actions"].value("receive_on_accepted", 0), 0);
+  nlohmann::json shown = ShowJson();
+  const nlohmann::json& resources = shown["values"]["root_module"]["resources"];
+  ASSERT_TRUE(resources.is_array());
+  EXPECT_EQ(resources.size(), 20u);
+  for (const std::string& e : endpoints) {
+    EXPECT_EQ((*sim_->GetConnection(*service, e))["status"], "accepted") << e;
+  }
 }
 
 TEST_F(TerraformTest, ApplyNoChangePlanDestroy) {
