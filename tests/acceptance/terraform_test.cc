@@ -114,6 +114,38 @@ TEST_F(TerraformTest, KilledMidApplyTheNextApplyConvergesWithOneReceivePerEndpoi
   }
 }
 
+// A busy service with the real CLI: 3,000 connections, and before every list
+// call a consumer creates one connection and deletes another. 100 approvals
+// converge, and the next plan (a refresh under the same churn) is empty:
+// no approval leaves state because a listing shifted.
+TEST_F(TerraformTest, ChurnOnABigServiceLeavesEveryApprovalInState) {
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(sim_->Generate(*service, 1450, "accepted").ok());
+  std::vector<std::string> endpoints;
+  for (int i = 0; i < 100; ++i) {
+    auto e = sim_->AddConnection(*service, absl::StrCat("domain-", i % 7));
+    ASSERT_TRUE(e.ok());
+    endpoints.push_back(*e);
+  }
+  ASSERT_TRUE(sim_->Generate(*service, 1450, "accepted").ok());
+  WriteConfig(*service, endpoints);
+  ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
+  // Deletions take only connections nobody acted on and that are pending:
+  // ours until their receive. Creations only, so all 100 stay approvable.
+  ASSERT_TRUE(sim_->SetFaults({{"churn_create", 1.0}, {"churn_seed", 7}}).ok());
+  CliResult apply = Run({"apply", "-auto-approve", "-input=false", "-no-color"});
+  ASSERT_EQ(apply.code, 0) << apply.out << apply.err;
+  ASSERT_TRUE(sim_->SetFaults({{"churn_create", 1.0}, {"churn_delete", 1.0}, {"churn_seed", 8}})
+                  .ok());
+  CliResult plan = Run({"plan", "-detailed-exitcode", "-input=false", "-no-color"});
+  EXPECT_EQ(plan.code, 0) << "an approval left state:\n" << plan.out << plan.err;
+  auto stats = sim_->Stats();
+  ASSERT_TRUE(stats.ok());
+  std::printf("churn with terraform: %s receives, churn %s\n",
+              (*stats)["actions"]["receive"].dump().c_str(), (*stats)["churn"].dump().c_str());
+  EXPECT_EQ((*stats)["actions"]["receive"], 100);
+}
+
 TEST_F(TerraformTest, ApplyNoChangePlanDestroy) {
   auto service = sim_->AddService(true);
   ASSERT_TRUE(service.ok()) << service.status();
