@@ -2,6 +2,9 @@
 // (as terraform -parallelism=10 does) on one provider process, against a
 // simulator injecting faults. State must match the simulator's truth.
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -30,7 +33,8 @@ struct Outcome {
 
 class ReliabilityTest : public ::testing::Test {
  protected:
-  void Start(const std::vector<std::string>& sim_args) {
+  // `max_retries` < 0: the provider's default.
+  void Start(const std::vector<std::string>& sim_args, int max_retries = 10) {
     auto sim = SimulatorProcess::Start(VPCEP_SIM_BINARY, sim_args);
     ASSERT_TRUE(sim.ok()) << sim.status();
     sim_ = *std::move(sim);
@@ -43,8 +47,9 @@ class ReliabilityTest : public ::testing::Test {
     driver_ = std::make_unique<ProviderDriver>(*client_);
     ASSERT_TRUE(driver_->LoadSchema().ok());
     type_ = driver_->ResourceType(kApproval);
-    RpcResult r = driver_->Configure(
-        sim_->ProviderConfig(driver_->ProviderType(), {{"max_retries", Value::Int(10)}}));
+    std::map<std::string, Value> overrides;
+    if (max_retries >= 0) overrides["max_retries"] = Value::Int(max_retries);
+    RpcResult r = driver_->Configure(sim_->ProviderConfig(driver_->ProviderType(), overrides));
     ASSERT_FALSE(r.HasError()) << r.DiagText();
   }
 
@@ -280,6 +285,163 @@ TEST_F(ReliabilityTest, StopProviderEndsEveryInFlightOperationAndTheProcessStays
     EXPECT_FALSE(o.result.value.is_null()) << "a sent receive stays tracked";
   }
   EXPECT_TRUE(driver_->LoadSchema().ok()) << "the process keeps serving after a stop";
+}
+
+// One apply of 50 approvals, as CreateAll does it, on a simulator and a
+// provider process of its own; returns how many converged, or -1 on a setup
+// failure. State must say what the API says, whatever happened.
+int ConvergedUnderFaults(int seed) {
+  auto sim = SimulatorProcess::Start(
+      VPCEP_SIM_BINARY,
+      {"--transition-delay", "50ms", "--quiet", "--fault-500", "0.05", "--fault-503", "0.04",
+       "--fault-429", "0.04", "--fault-throttle", "0.04", "--fault-drop", "0.03",
+       "--fault-after-effect", "0.5", "--fault-seed", std::to_string(seed)});
+  if (!sim.ok()) return -1;
+  LaunchOptions o;
+  o.binary = VPCEP_PROVIDER_BINARY;
+  o.env = WithoutCloudSettings();
+  auto client = PluginClient::Launch(o);
+  if (!client.ok()) return -1;
+  ProviderDriver driver(**client);
+  if (!driver.LoadSchema().ok()) return -1;
+  // No max_retries override: the defaults are what is tested.
+  if (driver.Configure((*sim)->ProviderConfig(driver.ProviderType())).HasError()) return -1;
+  const Type type = driver.ResourceType(kApproval);
+  auto service = (*sim)->AddService(true);
+  if (!service.ok()) return -1;
+  std::vector<std::string> endpoints;
+  for (int i = 0; i < 50; ++i) {
+    auto e = (*sim)->AddConnection(*service, absl::StrCat("domain-", i % 5));
+    if (!e.ok()) return -1;
+    endpoints.push_back(*e);
+  }
+  std::vector<RpcResult> results(endpoints.size());
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kParallelism; ++w) {
+    workers.emplace_back([&] {
+      for (size_t i = next++; i < endpoints.size(); i = next++) {
+        Value cfg = Value::ObjectOf(type, {{"service_id", Value::String(*service)},
+                                           {"endpoint_id", Value::String(endpoints[i])}});
+        RpcResult plan = driver.Plan(kApproval, Value::Null(type), cfg, cfg);
+        results[i] = plan.HasError() ? plan : driver.Apply(kApproval, Value::Null(type), plan.value, cfg);
+      }
+    });
+  }
+  for (auto& t : workers) t.join();
+  if (!(*sim)->ClearFaults().ok()) return -1;
+  int ok = 0;
+  for (size_t i = 0; i < endpoints.size(); ++i) {
+    auto truth = (*sim)->GetConnection(*service, endpoints[i]);
+    if (!truth.ok()) return -1;
+    if (!results[i].value.is_null()) {
+      EXPECT_EQ(results[i].value.Attr("status").AsString(), (*truth)["status"]) << endpoints[i];
+    } else {
+      EXPECT_NE((*truth)["status"], "accepted") << endpoints[i] << " accepted but untracked";
+    }
+    if (!results[i].HasError() && (*truth)["status"] == "accepted") ++ok;
+  }
+  return ok;
+}
+
+// CI under a flaky API with default settings: 20% of calls fail (server and
+// gateway errors, both throttles, dropped connections, half of the failed
+// actions having taken effect). One apply of 50 approvals must converge in at
+// least 19 of 20 seeded runs with no `max_retries` override. The runs go in
+// parallel (each mostly waits on backoff and the throttle).
+TEST(ReliabilityFaults, TwentyPercentFaultsConvergeWithDefaultSettings) {
+  std::vector<int> converged(20, -1);
+  std::vector<std::thread> runs;
+  for (int seed = 1; seed <= 20; ++seed) {
+    runs.emplace_back([&converged, seed] { converged[seed - 1] = ConvergedUnderFaults(seed); });
+  }
+  for (auto& t : runs) t.join();
+  int complete = 0;
+  for (int seed = 1; seed <= 20; ++seed) {
+    EXPECT_GE(converged[seed - 1], 0) << "seed " << seed << ": setup failed";
+    if (converged[seed - 1] == 50) {
+      ++complete;
+    } else {
+      std::printf("seed %d: %d/50 converged\n", seed, converged[seed - 1]);
+    }
+  }
+  std::printf("20%% faults, default settings: %d of 20 runs converged\n", complete);
+  EXPECT_GE(complete, 19);
+}
+
+long ProcStatusKib(pid_t pid, const std::string& field) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::atol(line.c_str() + field.size() + 1);
+  }
+  return -1;
+}
+
+int OpenFds(pid_t pid) {
+  int n = 0;
+  for ([[maybe_unused]] const auto& e :
+       std::filesystem::directory_iterator(absl::StrCat("/proc/", pid, "/fd"))) {
+    ++n;
+  }
+  return n;
+}
+
+// A pipeline that approves and revokes all day on one provider process:
+// memory, file descriptors and threads come back to where they were.
+TEST_F(ReliabilityTest, RepeatedApplyAndDestroyLeaksNothing) {
+  Start({"--transition-delay", "0", "--quiet", "--threads", "32"});
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(service.ok());
+  std::vector<std::string> endpoints;
+  for (int i = 0; i < 200; ++i) {
+    auto e = sim_->AddConnection(*service, absl::StrCat("domain-", i % 9));
+    ASSERT_TRUE(e.ok());
+    endpoints.push_back(*e);
+  }
+  const pid_t pid = client_->process().pid();
+  long rss_after_first = 0;
+  int fds_after_first = 0, threads_after_first = 0;
+  constexpr int kCycles = 5;
+  for (int cycle = 1; cycle <= kCycles; ++cycle) {
+    std::vector<Outcome> created = CreateAll(*service, endpoints);
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> workers;
+    for (int w = 0; w < kParallelism; ++w) {
+      workers.emplace_back([&] {
+        for (size_t i = next++; i < created.size(); i = next++) {
+          ASSERT_FALSE(created[i].result.HasError()) << created[i].result.DiagText();
+          RpcResult gone = driver_->Apply(kApproval, created[i].result.value, Value::Null(type_),
+                                          Value::Null(type_));
+          ASSERT_FALSE(gone.HasError()) << gone.DiagText();
+        }
+      });
+    }
+    for (auto& t : workers) t.join();
+    // Rejected connections go back to pending for the next cycle.
+    for (const std::string& e : endpoints) {
+      ASSERT_TRUE(sim_->SetStatus(*service, e, "pendingAcceptance").ok());
+    }
+    long rss = ProcStatusKib(pid, "VmRSS");
+    int fds = OpenFds(pid);
+    int threads = static_cast<int>(ProcStatusKib(pid, "Threads"));
+    std::printf("cycle %d: RSS %.1f MiB, %d fds, %d threads\n", cycle, rss / 1024.0, fds,
+                threads);
+    // Cycles 1 and 2 warm the connection pool (up to 16 idle keep-alive
+    // connections); from then on nothing may grow.
+    if (cycle == 1) rss_after_first = rss;
+    if (cycle <= 2) {
+      fds_after_first = std::max(fds_after_first, fds);
+      threads_after_first = std::max(threads_after_first, threads);
+    }
+    if (cycle == kCycles) {
+      EXPECT_LE(rss - rss_after_first, 1024) << "RSS grew by more than 1 MiB after cycle 1";
+      EXPECT_LE(fds, fds_after_first) << "file descriptors leak";
+      std::printf("after %d cycles: RSS +%.2f MiB since cycle 1\n", kCycles,
+                  (rss - rss_after_first) / 1024.0);
+      EXPECT_LE(threads, threads_after_first) << "threads leak";
+    }
+  }
 }
 
 TEST_F(ReliabilityTest, SixtyFourParallelRpcsOnOneProcess) {
