@@ -428,15 +428,21 @@ TEST_F(ReliabilityTest, RepeatedApplyAndDestroyLeaksNothing) {
     std::printf("cycle %d: RSS %.1f MiB, %d fds, %d threads\n", cycle, rss / 1024.0, fds,
                 threads);
     // Cycles 1 and 2 warm the connection pool (up to 16 idle keep-alive
-    // connections); from then on nothing may grow.
+    // connections); from then on nothing may grow beyond its jitter.
     if (cycle == 1) rss_after_first = rss;
     if (cycle <= 2) {
       fds_after_first = std::max(fds_after_first, fds);
       threads_after_first = std::max(threads_after_first, threads);
     }
     if (cycle == kCycles) {
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+      // Sanitizers keep freed memory and shadow of their own: RSS means
+      // nothing there.
       EXPECT_LE(rss - rss_after_first, 1024) << "RSS grew by more than 1 MiB after cycle 1";
-      EXPECT_LE(fds, fds_after_first) << "file descriptors leak";
+#endif
+      // The pool's idle connections come and go by a few; a leak of one per
+      // request or per approval would add hundreds.
+      EXPECT_LE(fds, fds_after_first + 3) << "file descriptors leak";
       std::printf("after %d cycles: RSS +%.2f MiB since cycle 1\n", kCycles,
                   (rss - rss_after_first) / 1024.0);
       EXPECT_LE(threads, threads_after_first) << "threads leak";
