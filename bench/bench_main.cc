@@ -488,19 +488,10 @@ class Bench {
     if (!Seed(*sim_, n, service, endpoints)) return false;
     std::string dir = TerraformDir(cli, service, endpoints);
     if (dir.empty()) return false;
-    int code = 0;
-    std::string err;
-    Counts before = Snapshot(*sim_);
-    absl::Time t0 = absl::Now();
-    RunTerraform(cli, dir,
-                 {"apply", "-auto-approve", "-input=false", "-no-color",
-                  absl::StrCat("-parallelism=", o_.parallelism)},
-                 code, err);
-    absl::Duration wall = absl::Now() - t0;
-    Counts calls = Delta(before, Snapshot(*sim_));
-    int bad = CountNotAccepted(*sim_, service, endpoints);
-    if (code != 0) std::cerr << "terraform apply exited " << code << ":\n" << err << "\n";
-    if (code != 0 || bad > 0) g_wrong = true;
+    TimedApply run = ApplyWithTerraform(cli, dir, service, endpoints);
+    const int code = run.code, bad = run.bad;
+    const absl::Duration wall = run.wall;
+    const Counts calls = run.calls;
     double limit = std::ceil(n / static_cast<double>(o_.parallelism)) * absl::ToDoubleSeconds(o_.delay);
     double ratio = absl::ToDoubleSeconds(wall) / limit;
     Emit({absl::StrFormat("apply %d approvals, terraform apply -parallelism=%d", n, o_.parallelism),
@@ -570,6 +561,38 @@ class Bench {
     (*p)->ReadRest(absl::Minutes(30));
     code = (*p)->Wait(absl::Minutes(30)).value_or(-1);
     err = (*p)->Stderr();
+  }
+
+  struct TimedApply {
+    int code = 0;
+    int bad = 0;  // connections not accepted afterwards
+    absl::Duration wall;
+    Counts calls;
+    int64_t items = 0;
+  };
+
+  // `terraform apply -parallelism=N` in `dir`, timed, with the API calls and
+  // listed items it cost; a failure or an unaccepted connection marks the
+  // run wrong.
+  TimedApply ApplyWithTerraform(const std::string& cli, const std::string& dir,
+                                const std::string& service,
+                                const std::vector<std::string>& endpoints) {
+    TimedApply r;
+    std::string err;
+    Counts before = Snapshot(*sim_);
+    int64_t items = ListedItems();
+    absl::Time t0 = absl::Now();
+    RunTerraform(cli, dir,
+                 {"apply", "-auto-approve", "-input=false", "-no-color",
+                  absl::StrCat("-parallelism=", o_.parallelism)},
+                 r.code, err);
+    r.wall = absl::Now() - t0;
+    r.calls = Delta(before, Snapshot(*sim_));
+    r.items = ListedItems() - items;
+    r.bad = CountNotAccepted(*sim_, service, endpoints);
+    if (r.code != 0) std::cerr << "terraform apply exited " << r.code << ":\n" << err << "\n";
+    if (r.code != 0 || r.bad > 0) g_wrong = true;
+    return r;
   }
 
   int64_t ListedItems() {
@@ -694,26 +717,17 @@ class Bench {
                  .ok()) {
           return false;
         }
-        int code = 0;
-        std::string err;
-        Counts tb = Snapshot(*sim_);
-        int64_t ti = ListedItems();
-        absl::Time ts = absl::Now();
-        RunTerraform(cli, dir,
-                     {"apply", "-auto-approve", "-input=false", "-no-color",
-                      absl::StrCat("-parallelism=", o_.parallelism)},
-                     code, err);
-        absl::Duration twall = absl::Now() - ts;
-        Counts tcalls = Delta(tb, Snapshot(*sim_));
-        int tbad = CountNotAccepted(*sim_, service2, endpoints2);
-        if (code != 0) std::cerr << "terraform apply exited " << code << ":\n" << err << "\n";
-        if (code != 0 || tbad > 0) g_wrong = true;
+        TimedApply run = ApplyWithTerraform(cli, dir, service2, endpoints2);
+        const int code = run.code, tbad = run.bad;
+        const absl::Duration twall = run.wall;
+        const Counts tcalls = run.calls;
+        const int64_t items = run.items;
         double tratio = absl::ToDoubleSeconds(twall) / limit;
         Emit({absl::StrFormat("scale: apply %d on a service of %d, latency 100 ms, terraform", n,
                               size),
               absl::StrFormat("%s (%.2fx limit); %.2f calls and %.1f items per approval", Secs(twall),
                               tratio, tcalls.total / static_cast<double>(n),
-                              (ListedItems() - ti) / static_cast<double>(n)),
+                              items / static_cast<double>(n)),
               absl::StrFormat("limit %g s (plan and apply, one provider process each)", limit),
               "<= 1.15x limit",
               code != 0 || tbad > 0 ? "WRONG" : tratio <= 1.15 ? "ok" : "MISSED"});

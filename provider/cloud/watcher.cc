@@ -63,17 +63,23 @@ ServiceWatcher::ServiceWatcher(const VpcepClient& client)
       recent_([this](const std::string& id, absl::Time d) { return FetchRecent(id, d); }),
       pending_([this](const std::string& id, absl::Time d) { return FetchPending(id, d); }) {}
 
-absl::StatusOr<Page> ServiceWatcher::FetchPage(const std::string& service_id,
-                                               const ListFilter& filter, int limit,
-                                               absl::Time deadline,
-                                               int64_t Stats::*counter) const {
+absl::StatusOr<Snapshot> ServiceWatcher::FetchPage(const std::string& service_id,
+                                                   const ListFilter& filter, int limit,
+                                                   absl::Time deadline,
+                                                   int64_t Stats::*counter) const {
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++(stats_.*counter);
   }
   // One attempt: callers retry (reads) or poll again (waits) on their own
   // schedule, so one faulty call never holds every caller of the service.
-  return client_.ListPage(service_id, filter, 0, limit, {deadline, false});
+  absl::StatusOr<Page> page = client_.ListPage(service_id, filter, 0, limit, {deadline, false});
+  if (!page.ok()) return page.status();
+  Snapshot s;
+  s.complete = false;  // a part of the service: absence proves nothing
+  s.total_count = page->total_count;
+  s.connections = std::move(page->connections);
+  return s;
 }
 
 ListCoalescer::Fetched ServiceWatcher::FetchFirstPage(const std::string& service_id,
@@ -81,16 +87,14 @@ ListCoalescer::Fetched ServiceWatcher::FetchFirstPage(const std::string& service
   ListFilter oldest_first;
   oldest_first.sort_key = "create_at";
   oldest_first.sort_dir = "asc";
-  absl::StatusOr<Page> page =
+  absl::StatusOr<Snapshot> s =
       FetchPage(service_id, oldest_first, kMaxPageSize, deadline, &Stats::listings);
-  if (!page.ok()) return page.status();
-  Snapshot s;
-  const int64_t got = static_cast<int64_t>(page->connections.size());
-  s.total_count = page->total_count;
-  s.complete = page->total_count >= 0 ? page->total_count <= got : got < kMaxPageSize;
-  s.connections = std::move(page->connections);
+  if (!s.ok()) return s.status();
+  const int64_t got = static_cast<int64_t>(s->connections.size());
+  // All of it in one answer: a snapshot.
+  s->complete = s->total_count >= 0 ? s->total_count <= got : got < kMaxPageSize;
   std::lock_guard<std::mutex> lock(mu_);
-  services_[service_id].large = !s.complete;
+  services_[service_id].large = !s->complete;
   return s;
 }
 
@@ -105,14 +109,7 @@ ListCoalescer::Fetched ServiceWatcher::FetchRecent(const std::string& service_id
   ListFilter newest_change_first;
   newest_change_first.sort_key = "update_at";
   newest_change_first.sort_dir = "desc";
-  absl::StatusOr<Page> page =
-      FetchPage(service_id, newest_change_first, limit, deadline, &Stats::polls);
-  if (!page.ok()) return page.status();
-  Snapshot s;
-  s.complete = false;  // the newest changes only: absence proves nothing
-  s.total_count = page->total_count;
-  s.connections = std::move(page->connections);
-  return s;
+  return FetchPage(service_id, newest_change_first, limit, deadline, &Stats::polls);
 }
 
 ListCoalescer::Fetched ServiceWatcher::FetchPending(const std::string& service_id,
@@ -121,15 +118,11 @@ ListCoalescer::Fetched ServiceWatcher::FetchPending(const std::string& service_i
   pending.status = "pendingAcceptance";
   pending.sort_key = "create_at";
   pending.sort_dir = "asc";
-  absl::StatusOr<Page> page =
+  absl::StatusOr<Snapshot> s =
       FetchPage(service_id, pending, kMaxPageSize, deadline, &Stats::pending);
-  if (!page.ok()) return page.status();
-  Snapshot s;
-  s.complete = false;  // of the pending ones only: absence proves nothing
-  s.total_count = page->total_count;
-  s.connections = std::move(page->connections);
-  if (s.total_count > kMaxPageSize ||
-      (s.total_count < 0 && s.connections.size() >= static_cast<size_t>(kMaxPageSize))) {
+  if (!s.ok()) return s.status();
+  if (s->total_count > kMaxPageSize ||
+      (s->total_count < 0 && s->connections.size() >= static_cast<size_t>(kMaxPageSize))) {
     std::lock_guard<std::mutex> lock(mu_);
     services_[service_id].many_pending = true;
   }

@@ -135,8 +135,10 @@ class ServiceWatcher {
   absl::StatusOr<std::optional<Connection>> ById(const std::string& service_id,
                                                  const std::string& endpoint_id,
                                                  const CallOptions& call) const;
-  absl::StatusOr<Page> FetchPage(const std::string& service_id, const ListFilter& filter,
-                                 int limit, absl::Time deadline, int64_t Stats::*counter) const;
+  // One page of the list call as a (partial) snapshot, counted in `counter`.
+  absl::StatusOr<Snapshot> FetchPage(const std::string& service_id, const ListFilter& filter,
+                                     int limit, absl::Time deadline,
+                                     int64_t Stats::*counter) const;
   ListCoalescer::Fetched FetchFirstPage(const std::string& service_id, absl::Time deadline) const;
   ListCoalescer::Fetched FetchRecent(const std::string& service_id, absl::Time deadline) const;
   ListCoalescer::Fetched FetchPending(const std::string& service_id, absl::Time deadline) const;
