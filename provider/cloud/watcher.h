@@ -65,11 +65,12 @@ struct Freshness {
 
   // A read: one plan refreshes all approvals of a service from one listing.
   static Freshness ForRead(absl::Duration max_age) { return {max_age, true, false}; }
-  // The plan of a new approval.
-  static Freshness ForPlan(absl::Duration max_age) { return {max_age, true, true}; }
-  // The look before an action on one endpoint: a listing already under way
-  // will do, since this process's changes to other endpoints do not matter.
-  static Freshness BeforeAction() { return {absl::Milliseconds(500), false, true}; }
+  // Looks at a new approval: its plan, and the look before its `receive` in
+  // the same process right after. This process has not acted on that
+  // endpoint yet, and its actions on others do not change it, so a recent
+  // listing serves, also one made before those actions. What was planned is
+  // still checked against the connection before anything is sent.
+  static Freshness ForNewApproval(absl::Duration max_age) { return {max_age, false, true}; }
 };
 
 // The API's error entries of a failed connection, and the request ids that

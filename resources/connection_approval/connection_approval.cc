@@ -267,7 +267,7 @@ void ConnectionApproval::PlanCreate(const Value& config, core::PlanResponse& res
   const cloud::ServiceWatcher& watcher = (*client)->watcher();
   const absl::Time deadline = absl::Now() + kPlanLookupTimeout;
   absl::StatusOr<std::optional<cloud::Connection>> found =
-      watcher.Find(service_id, endpoint_id, cloud::Freshness::ForPlan(kReadListingMaxAge),
+      watcher.Find(service_id, endpoint_id, cloud::Freshness::ForNewApproval(kReadListingMaxAge),
                    deadline);
   if (!found.ok()) {
     if (cloud::IsRetryable(found.status()) ||
@@ -396,7 +396,7 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
   absl::Time deadline = absl::Now() + timeout;
 
   absl::StatusOr<std::optional<cloud::Connection>> current = watcher.Find(
-      service_id, endpoint_id, cloud::Freshness::BeforeAction(), deadline);
+      service_id, endpoint_id, cloud::Freshness::ForNewApproval(kReadListingMaxAge), deadline);
   if (!current.ok()) {
     resp.diags.AddStatus(absl::StrCat("Cannot approve ", what), current.status());
     return;

@@ -99,7 +99,7 @@ TEST_F(WatcherTest, LookupsOfNewApprovalsOnALargeServiceShareOneListingOfThePend
     planners.emplace_back([&, t] {
       for (int i = t; i < 100; i += 10) {
         auto c = watcher().Find("svc", absl::StrCat("ep-", 4900 + i),
-                                Freshness::ForPlan(absl::Seconds(10)));
+                                Freshness::ForNewApproval(absl::Seconds(10)));
         if (c.ok() && c->has_value() && (*c)->status == "pendingAcceptance") ++found;
       }
     });
@@ -109,7 +109,7 @@ TEST_F(WatcherTest, LookupsOfNewApprovalsOnALargeServiceShareOneListingOfThePend
   EXPECT_EQ(api_->id_calls, 0);
   EXPECT_LE(api_->list_calls, 4) << "discovery and the pending listing, shared";
   // An accepted connection is not among the pending: asked by id.
-  auto accepted = watcher().Find("svc", "ep-7", Freshness::ForPlan(absl::Seconds(10)));
+  auto accepted = watcher().Find("svc", "ep-7", Freshness::ForNewApproval(absl::Seconds(10)));
   ASSERT_TRUE(accepted.ok() && accepted->has_value());
   EXPECT_EQ((*accepted)->status, "accepted");
   EXPECT_EQ(api_->id_calls, 1);
