@@ -455,22 +455,10 @@ class Bench {
     if (!planner) return false;
     ProviderDriver plan_driver(*planner);
     if (!Configure(plan_driver)) return false;
-    std::vector<RpcResult> read(n);
     before = Snapshot(*sim_);
-    absl::Time r0 = absl::Now();
-    Parallel(n, o_.parallelism, [&](int i) {
-      read[i] = plan_driver.Read(kApproval, applied[i].value, applied[i].private_data);
-    });
-    absl::Duration rwall = absl::Now() - r0;
+    absl::Duration rwall;
+    int lost = RefreshAll(plan_driver, applied, endpoints, &rwall);
     Counts refresh_calls = Delta(before, Snapshot(*sim_));
-    int lost = 0;
-    for (int i = 0; i < n; ++i) {
-      if (read[i].HasError() || read[i].value.is_null() ||
-          read[i].value.Attr("status").AsString() != "accepted") {
-        if (++lost <= 3) std::cerr << "refresh lost " << endpoints[i] << ": " << read[i].DiagText() << "\n";
-      }
-    }
-    if (lost > 0) g_wrong = true;
     Emit({absl::StrFormat("refresh %d approvals (1 service, new provider process), parallelism %d",
                           n, o_.parallelism),
           absl::StrFormat("%s; list calls/service: %d", CallText(refresh_calls), refresh_calls.list),
@@ -595,6 +583,28 @@ class Bench {
     return r;
   }
 
+  // Reads every approval in `applied` on `driver`, `o_.parallelism` at a
+  // time, as a refresh does; returns how many left state or failed.
+  int RefreshAll(ProviderDriver& driver, const std::vector<RpcResult>& applied,
+                 const std::vector<std::string>& endpoints, absl::Duration* wall) {
+    const int n = static_cast<int>(applied.size());
+    std::vector<RpcResult> read(n);
+    absl::Time t0 = absl::Now();
+    Parallel(n, o_.parallelism, [&](int i) {
+      read[i] = driver.Read(kApproval, applied[i].value, applied[i].private_data);
+    });
+    *wall = absl::Now() - t0;
+    int lost = 0;
+    for (int i = 0; i < n; ++i) {
+      if (read[i].HasError() || read[i].value.is_null() ||
+          read[i].value.Attr("status").AsString() != "accepted") {
+        if (++lost <= 3) std::cerr << "refresh lost " << endpoints[i] << ": " << read[i].DiagText() << "\n";
+      }
+    }
+    if (lost > 0) g_wrong = true;
+    return lost;
+  }
+
   int64_t ListedItems() {
     auto s = sim_->Stats();
     return s.ok() ? (*s)["listed"].value("items", int64_t{0}) : 0;
@@ -683,20 +693,11 @@ class Bench {
         if (!planner) return false;
         ProviderDriver plan_driver(*planner);
         if (!Configure(plan_driver)) return false;
-        std::vector<RpcResult> read(n);
         before = Snapshot(*sim_);
         items0 = ListedItems();
-        absl::Time r0 = absl::Now();
-        Parallel(n, o_.parallelism, [&](int i) {
-          read[i] = plan_driver.Read(kApproval, applied[i].value, applied[i].private_data);
-        });
-        absl::Duration rwall = absl::Now() - r0;
+        absl::Duration rwall;
+        int lost = RefreshAll(plan_driver, applied, endpoints, &rwall);
         Counts rcalls = Delta(before, Snapshot(*sim_));
-        int lost = 0;
-        for (int i = 0; i < n; ++i) {
-          if (read[i].HasError() || read[i].value.is_null()) ++lost;
-        }
-        if (lost > 0) g_wrong = true;
         Emit({"scale: refresh 100 approvals of a service of 10,000, latency 100 ms",
               absl::StrFormat("%s; %s; %lld items", Secs(rwall), CallText(rcalls),
                               static_cast<long long>(ListedItems() - items0)),
