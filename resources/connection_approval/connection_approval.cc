@@ -115,6 +115,22 @@ void ValidateDescription(const Value& v, Diagnostics& diags) {
   }
 }
 
+// Whether a fresh lookup shows the connection in one of `statuses`; nullopt
+// when the lookup itself failed.
+std::optional<bool> ShowsStatus(const cloud::ServiceWatcher& watcher,
+                                const std::string& service_id, const std::string& endpoint_id,
+                                std::initializer_list<absl::string_view> statuses,
+                                absl::Time deadline) {
+  absl::StatusOr<std::optional<cloud::Connection>> now =
+      watcher.Find(service_id, endpoint_id, {}, deadline);
+  if (!now.ok()) return std::nullopt;
+  if (!now->has_value()) return false;
+  for (absl::string_view s : statuses) {
+    if ((*now)->status == s) return true;
+  }
+  return false;
+}
+
 // After an action failed in a way that leaves its outcome open (no answer, a
 // server error, throttling once retries ran out), a lookup tells whether it
 // landed after all; trusting only the error would misreport the state.
@@ -125,14 +141,7 @@ std::optional<bool> ActionTookEffect(const cloud::ServiceWatcher& watcher,
                                      std::initializer_list<absl::string_view> effect_statuses,
                                      absl::Time deadline) {
   if (!cloud::IsRetryable(failure) && !cloud::OutcomeUnknown(failure)) return false;
-  absl::StatusOr<std::optional<cloud::Connection>> now =
-      watcher.Find(service_id, endpoint_id, {}, deadline);
-  if (!now.ok()) return std::nullopt;
-  if (!now->has_value()) return false;
-  for (absl::string_view s : effect_statuses) {
-    if ((*now)->status == s) return true;
-  }
-  return false;
+  return ShowsStatus(watcher, service_id, endpoint_id, effect_statuses, deadline);
 }
 
 // A plan waits this long for the API before planning unknowns instead.
@@ -242,7 +251,9 @@ void ConnectionApproval::Plan(const core::PlanRequest& req, core::PlanResponse& 
   const Value& actual = req.prior_state.Attr("domain_id");
   if (owner.is_known() && !owner.is_null() && actual.is_known() && !actual.is_null() &&
       owner.AsString() != actual.AsString()) {
-    resp.diags.AddError("Endpoint owned by another account", OwnerMismatch(req.prior_state.Attr("endpoint_id").AsString(), actual.AsString(), owner.AsString()),
+    resp.diags.AddError("Endpoint owned by another account",
+                        OwnerMismatch(req.prior_state.Attr("endpoint_id").AsString(),
+                                      actual.AsString(), owner.AsString()),
                         {PathStep::Attr("domain_id")});
     return;
   }
@@ -441,8 +452,7 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
     const std::initializer_list<absl::string_view> landed_statuses = {"creating", "accepted",
                                                                       "failed"};
     auto landed = [&] {
-      return ActionTookEffect(watcher, service_id, endpoint_id, absl::UnavailableError("lost"),
-                              landed_statuses, deadline)
+      return ShowsStatus(watcher, service_id, endpoint_id, landed_statuses, deadline)
           .value_or(false);
     };
     absl::StatusOr<std::vector<cloud::Connection>> acted =

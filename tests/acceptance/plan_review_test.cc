@@ -209,14 +209,7 @@ TEST_F(PlanReviewTest, CiGateExampleRefusesAStrangersEndpoint) {
     SubprocessOptions sp;
     sp.argv = {gate, dir_ + "/plan.json", dir_ + "/allow.txt"};
     sp.env = CurrentEnvironment();
-    auto p = Subprocess::Start(sp);
-    EXPECT_TRUE(p.ok());
-    if (!p.ok()) return CliResult{};
-    CliResult r;
-    r.out = (*p)->ReadRest(absl::Minutes(1));
-    r.code = (*p)->Wait(absl::Minutes(1)).value_or(-1);
-    r.err = (*p)->Stderr();
-    return r;
+    return Finish(Subprocess::Start(sp));
   };
   CliResult allowed = check({*trusted});
   EXPECT_EQ(allowed.code, 0) << allowed.out << allowed.err;

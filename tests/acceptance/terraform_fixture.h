@@ -125,9 +125,11 @@ class TerraformTest : public ::testing::Test {
     return Subprocess::Start(sp);
   }
 
-  CliResult Run(std::vector<std::string> args) {
+  CliResult Run(std::vector<std::string> args) { return Finish(Start(std::move(args))); }
+
+  // Output and exit code of a started program (code -1 when it did not start).
+  static CliResult Finish(absl::StatusOr<std::unique_ptr<Subprocess>> p) {
     CliResult r;
-    auto p = Start(std::move(args));
     if (!p.ok()) return r;
     r.out = (*p)->ReadRest(absl::Minutes(5));
     r.code = (*p)->Wait(absl::Minutes(5)).value_or(-1);
