@@ -190,6 +190,43 @@ std::string ChangedSincePlan(const Value& planned, const cloud::Connection& c) {
   return absl::StrJoin(changes, "; ");
 }
 
+// State that shows a receive on its way (Read keeps only `accepted` and
+// `creating` connections).
+bool StillCreating(const Value& state) {
+  const Value& status = state.Attr("status");
+  return status.is_known() && !status.is_null() && status.AsString() == "creating";
+}
+
+bool Interrupted(const cloud::VpcepClient& client) {
+  return client.stop() != nullptr && client.stop()->stopped();
+}
+
+// Terraform was interrupted (Ctrl-C) after the receive went out. An error
+// here would taint the approval, and the next apply would replace it: reject,
+// then receive again. So it is recorded as planned, with a warning that says
+// what is known; the next refresh reads its real status, and the next apply
+// waits for a `creating` connection or, if the receive never landed, plans
+// the approval again.
+void RecordInterrupted(const Value& planned, const std::string& service_id,
+                       const cloud::Connection& last, const std::string& known,
+                       core::ApplyResponse& resp) {
+  Value state = ConnectionState(planned, service_id, last);
+  state = state.WithAttr("status", planned.Attr("status").is_known()
+                                       ? planned.Attr("status")
+                                       : Value::String("accepted"));
+  const Value& description = planned.Attr("description");
+  if (description.is_known() && !description.is_null()) {
+    state = state.WithAttr("description", description);
+  }
+  resp.new_state = state;
+  resp.diags.AddWarning(
+      absl::StrCat("Approval of ", service_id, "/", last.id, " interrupted"),
+      absl::StrCat(known, " It is recorded in state as planned, so that it is neither lost nor "
+                   "sent again: the next plan reads its real status, and the next apply waits "
+                   "for it to be accepted (or approves it again if the receive did not land)."),
+      {PathStep::Attr("status")});
+}
+
 }  // namespace
 
 ConnectionApproval::ConnectionApproval(VpcepProvider& provider)
@@ -256,6 +293,12 @@ void ConnectionApproval::Plan(const core::PlanRequest& req, core::PlanResponse& 
                                       actual.AsString(), owner.AsString()),
                         {PathStep::Attr("domain_id")});
     return;
+  }
+  if (StillCreating(req.prior_state)) {
+    // The receive went out but was not confirmed (an interrupted apply, an
+    // import): apply waits for it, and the plan says so.
+    resp.planned_state = resp.planned_state.WithAttr("status", Value::String("accepted"));
+    resp.planned_state = resp.planned_state.WithAttr("updated_at", Value::Unknown(Type::String()));
   }
   if (!req.proposed_new_state.Attr("description").Equals(req.prior_state.Attr("description"))) {
     resp.planned_state = resp.planned_state.WithAttr("updated_at", Value::Unknown(Type::String()));
@@ -385,14 +428,39 @@ void ConnectionApproval::Apply(const core::ApplyRequest& req, core::ApplyRespons
   } else if (req.prior_state.is_null()) {
     Create(**client, req.planned_state, resp);
   } else {
-    // Only the description changes in place; timeouts and reject_on_delete live in state.
-    resp.new_state = req.planned_state;
-    const Value& description = req.planned_state.Attr("description");
-    if (!description.Equals(req.prior_state.Attr("description"))) {
-      resp.new_state = req.prior_state;
-      SetDescription(**client, req.planned_state, resp);
-    }
+    Update(**client, req.prior_state, req.planned_state, resp);
   }
+}
+
+// In place: waiting for a connection that state shows `creating`, and the
+// description; timeouts and reject_on_delete live in state only.
+void ConnectionApproval::Update(const cloud::VpcepClient& client, const Value& prior,
+                                const Value& planned, core::ApplyResponse& resp) {
+  resp.new_state = planned;
+  Value current = prior;
+  if (StillCreating(prior)) {
+    std::string service_id = planned.Attr("service_id").AsString();
+    std::string endpoint_id = planned.Attr("endpoint_id").AsString();
+    absl::Duration timeout =
+        ParseTimeout(planned.Attr("timeouts"), "create").value_or(kDefaultTimeout);
+    std::optional<cloud::Connection> last;
+    cloud::WaitSpec spec{"accepted", false, absl::Now() + timeout, timeout, ""};
+    absl::StatusOr<std::optional<cloud::Connection>> done =
+        client.watcher().Wait(service_id, endpoint_id, spec, last);
+    if (!done.ok()) {
+      // An update is not tainted on error: the next apply waits again.
+      resp.new_state = last.has_value() ? ConnectionState(prior, service_id, *last) : prior;
+      resp.diags.AddStatus(absl::StrCat("Approval of ", service_id, "/", endpoint_id,
+                                        " did not complete"),
+                           done.status(), {PathStep::Attr("status")});
+      return;
+    }
+    current = ConnectionState(prior, service_id, **done);
+    resp.new_state = ConnectionState(planned, service_id, **done);
+  }
+  if (planned.Attr("description").Equals(current.Attr("description"))) return;
+  resp.new_state = current;
+  SetDescription(client, planned, resp);
 }
 
 void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& planned,
@@ -471,6 +539,13 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
       std::optional<bool> took_effect = ActionTookEffect(
           watcher, service_id, endpoint_id, acted.status(), landed_statuses, deadline);
       if (took_effect != true) {
+        if (!took_effect.has_value() && Interrupted(client)) {
+          RecordInterrupted(planned, service_id, **current,
+                            absl::StrCat("The receive was sent but its outcome is not known (",
+                                         acted.status().message(), ")."),
+                            resp);
+          return;
+        }
         if (!took_effect.has_value()) {
           // The receive may have taken effect and nothing could confirm
           // either way: keep tracking it (the error taints it) rather than
@@ -486,6 +561,15 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
   cloud::WaitSpec spec{"accepted", false, deadline, timeout, receive_request_id};
   absl::StatusOr<std::optional<cloud::Connection>> done =
       watcher.Wait(service_id, endpoint_id, spec, last);
+  if (!done.ok() && Interrupted(client) && last.has_value() &&
+      (last->status == "creating" || last->status == "pendingAcceptance")) {
+    RecordInterrupted(planned, service_id, *last,
+                      last->status == "creating"
+                          ? "The receive was sent; the connection was last seen `creating`."
+                          : "The receive was sent; no listing has shown the connection since.",
+                      resp);
+    return;
+  }
   if (!done.ok()) {
     // The receive went out: keep the approval in state with the last status
     // seen (Terraform marks it tainted), so an acceptance completing later is

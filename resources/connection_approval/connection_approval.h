@@ -33,6 +33,8 @@ class ConnectionApproval : public core::Resource {
   void PlanCreate(const core::Value& config, core::PlanResponse& resp);
   void Create(const cloud::VpcepClient& client, const core::Value& planned,
               core::ApplyResponse& resp);
+  void Update(const cloud::VpcepClient& client, const core::Value& prior,
+              const core::Value& planned, core::ApplyResponse& resp);
   void Delete(const cloud::VpcepClient& client, const core::Value& prior,
               core::ApplyResponse& resp);
   // PUTs the planned description, then records the connection as listed.

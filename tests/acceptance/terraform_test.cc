@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <signal.h>
 #include <sstream>
@@ -112,6 +113,72 @@ TEST_F(TerraformTest, KilledMidApplyTheNextApplyConvergesWithOneReceivePerEndpoi
   for (const std::string& e : endpoints) {
     EXPECT_EQ((*sim_->GetConnection(*service, e))["status"], "accepted") << e;
   }
+}
+
+// Ctrl-C mid-apply: terraform stops the provider, which ends its waits at
+// once, so terraform exits promptly. Approvals whose receive went out are in
+// state (recorded as planned, not tainted), so the next apply waits for the
+// ones still `creating` and neither rejects nor receives anything twice.
+TEST_F(TerraformTest, InterruptedApplyExitsPromptlyAndTheNextApplyConvergesWithoutResending) {
+  ASSERT_NO_FATAL_FAILURE(StartSimulator({"--transition-delay", "4s"}));
+  auto service = sim_->AddService(true);
+  std::vector<std::string> endpoints;
+  for (int i = 0; i < 20; ++i) {
+    auto e = sim_->AddConnection(*service, absl::StrCat("domain-", i % 4));
+    ASSERT_TRUE(e.ok());
+    endpoints.push_back(*e);
+  }
+  WriteConfig(*service, endpoints);
+  ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
+  auto apply = Start({"apply", "-auto-approve", "-input=false", "-no-color"});
+  ASSERT_TRUE(apply.ok());
+  auto action = [&](const char* which) {
+    auto stats = sim_->Stats();
+    return stats.ok() ? (*stats)["actions"].value(which, 0) : -1;
+  };
+  absl::Time limit = absl::Now() + absl::Seconds(60);
+  while (action("receive") < 10) {  // the first wave is waiting on `creating`
+    ASSERT_LT(absl::Now(), limit) << "the first receives never came";
+    absl::SleepFor(absl::Milliseconds(20));  // polling the simulator's counter
+  }
+  const absl::Time interrupted = absl::Now();
+  (*apply)->Signal(SIGINT);
+  std::optional<int> code = (*apply)->Wait(absl::Seconds(60));
+  const double exit_s = absl::ToDoubleSeconds(absl::Now() - interrupted);
+  ASSERT_TRUE(code.has_value()) << "terraform did not exit after SIGINT";
+  CliResult first{*code, (*apply)->ReadRest(absl::Seconds(5)), (*apply)->Stderr()};
+  const int sent_before = action("receive");
+  std::printf("terraform exited %.2f s after SIGINT (limit 2 s), exit code %d, after %d "
+              "receives\n", exit_s, first.code, sent_before);
+  EXPECT_LE(exit_s, 2.0) << first.out << first.err;
+  EXPECT_NE(first.code, 0) << "an interrupted apply is not a success";
+
+  std::set<std::string> tracked;
+  nlohmann::json shown = ShowJson();
+  for (const nlohmann::json& r : shown["values"]["root_module"]["resources"]) {
+    tracked.insert(r["values"]["endpoint_id"].get<std::string>());
+  }
+  for (const std::string& e : endpoints) {
+    std::string status = (*sim_->GetConnection(*service, e))["status"];
+    if (status == "accepted" || status == "creating") {
+      EXPECT_TRUE(tracked.count(e)) << e << " is " << status << " but not in state";
+    } else {
+      EXPECT_FALSE(tracked.count(e)) << e << " is " << status << " but in state";
+    }
+  }
+
+  CliResult again = Run({"apply", "-auto-approve", "-input=false", "-no-color"});
+  ASSERT_EQ(again.code, 0) << again.out << again.err;
+  std::printf("%d receives over both applies, %d on accepted, %d rejects\n", action("receive"),
+              action("receive_on_accepted"), action("reject"));
+  EXPECT_EQ(action("receive"), 20) << "exactly one receive per endpoint";
+  EXPECT_EQ(action("receive_on_accepted"), 0);
+  EXPECT_EQ(action("reject"), 0) << "nothing was replaced";
+  for (const std::string& e : endpoints) {
+    EXPECT_EQ((*sim_->GetConnection(*service, e))["status"], "accepted") << e;
+  }
+  EXPECT_EQ(ShowJson()["values"]["root_module"]["resources"].size(), 20u);
+  EXPECT_EQ(Run({"plan", "-detailed-exitcode", "-input=false", "-no-color"}).code, 0);
 }
 
 // A busy service with the real CLI: 3,000 connections, and before every list

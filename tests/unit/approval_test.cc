@@ -1,6 +1,8 @@
 // vpcep_connection_approval in-process, against a scripted API whose answers
 // can be lost: the outcome of an action is checked with the list call.
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -218,6 +220,112 @@ TEST_F(ApprovalTest, FailedConnectionNamesEndpointCodeAndRequestIds) {
   absl::StatusOr<Value> state = core::DecodeMsgpack(r.msgpack, t);
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->Attr("status").AsString(), "failed") << "tracked, so Terraform taints it";
+}
+
+// Receive lands (`creating`) and the connection stays `creating` until
+// `accept` is set; tells a waiting test when a listing after the receive came.
+class SlowAcceptApi : public cloud::HttpTransport {
+ public:
+  absl::StatusOr<cloud::HttpResponse> Send(const cloud::HttpRequest& req) override {
+    std::lock_guard<std::mutex> lock(mu);
+    if (req.method == "POST") {
+      ++posts;
+      status = "creating";
+      return cloud::HttpResponse{200, {}, R"({"connections":[]})"};
+    }
+    if (status == "creating" && accept) status = "accepted";
+    if (posts > 0) {
+      ++lists_after_receive;
+      cv.notify_all();
+    }
+    nlohmann::json c = {{"id", "ep-1"}, {"status", status}, {"domain_id", "d"},
+                        {"marker_id", 7}, {"created_at", "t0"}, {"updated_at", "t1"}};
+    return cloud::HttpResponse{
+        200, {}, nlohmann::json{{"connections", {c}}, {"total_count", 1}}.dump()};
+  }
+  std::mutex mu;  // guards the fields below
+  std::condition_variable cv;
+  std::string status = "pendingAcceptance";
+  bool accept = false;
+  int posts = 0;
+  int lists_after_receive = 0;
+};
+
+// Ctrl-C while the receive is on its way: the approval is recorded as
+// planned, with a warning and no error, because an error taints it and the
+// next apply would reject and receive it again.
+TEST_F(ApprovalTest, InterruptedWaitRecordsTheApprovalAsPlannedWithoutTaint) {
+  auto api = std::make_shared<SlowAcceptApi>();
+  VpcepProvider provider(api);
+  core::Dispatcher d(provider);
+  ASSERT_FALSE(d.Configure("1.11.4", Wire(provider_config(), ProviderType())).HasError());
+  Type t = ApprovalType();
+  Value planned = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
+                                      {"endpoint_id", Value::String("ep-1")},
+                                      {"status", Value::String("accepted")},
+                                      {"domain_id", Value::String("d")},
+                                      {"description", Value::String("")},
+                                      {"updated_at", Value::Unknown(Type::String())}});
+  core::EncodedResult r;
+  std::thread apply([&] {
+    r = d.ApplyResourceChange(kType, {}, Wire(planned, t), Wire(planned, t), "");
+  });
+  {
+    std::unique_lock<std::mutex> lock(api->mu);
+    ASSERT_TRUE(api->cv.wait_for(lock, std::chrono::seconds(30),
+                                 [&] { return api->lists_after_receive > 0; }));
+  }
+  d.Stop();
+  apply.join();
+  EXPECT_FALSE(r.diags.HasError()) << r.diags.items()[0].detail;
+  ASSERT_FALSE(r.diags.items().empty());
+  EXPECT_THAT(r.diags.items()[0].summary, ::testing::HasSubstr("svc/ep-1 interrupted"));
+  EXPECT_THAT(r.diags.items()[0].detail, ::testing::HasSubstr("last seen `creating`"));
+  absl::StatusOr<Value> state = core::DecodeMsgpack(r.msgpack, t);
+  ASSERT_TRUE(state.ok());
+  ASSERT_FALSE(state->is_null());
+  EXPECT_EQ(state->Attr("status").AsString(), "accepted") << "must match the plan";
+  EXPECT_EQ(state->Attr("updated_at").AsString(), "t1");
+  EXPECT_EQ(api->posts, 1);
+}
+
+// State shows `creating` (after an interrupted apply, or an import): the plan
+// shows the wait, and apply waits for `accepted` without a second receive.
+TEST_F(ApprovalTest, CreatingApprovalIsPlannedAsAWaitAndAppliedWithoutAReceive) {
+  auto api = std::make_shared<SlowAcceptApi>();
+  api->status = "creating";
+  api->accept = true;
+  VpcepProvider provider(api);
+  core::Dispatcher d(provider);
+  ASSERT_FALSE(d.Configure("1.11.4", Wire(provider_config(), ProviderType())).HasError());
+  Type t = ApprovalType();
+  Value prior = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
+                                    {"endpoint_id", Value::String("ep-1")},
+                                    {"id", Value::String("svc/ep-1")},
+                                    {"status", Value::String("creating")},
+                                    {"domain_id", Value::String("d")},
+                                    {"marker_id", Value::Int(7)},
+                                    {"created_at", Value::String("t0")},
+                                    {"updated_at", Value::String("t0")},
+                                    {"description", Value::String("")}});
+  Value config = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
+                                     {"endpoint_id", Value::String("ep-1")}});
+  core::PlanResult plan =
+      d.PlanResourceChange(kType, Wire(prior, t), Wire(prior, t), Wire(config, t), "");
+  ASSERT_FALSE(plan.diags.HasError());
+  absl::StatusOr<Value> planned = core::DecodeMsgpack(plan.planned_msgpack, t);
+  ASSERT_TRUE(planned.ok());
+  EXPECT_EQ(planned->Attr("status").AsString(), "accepted");
+  EXPECT_FALSE(planned->Attr("updated_at").is_known());
+  EXPECT_TRUE(plan.requires_replace.empty());
+
+  core::EncodedResult r = d.ApplyResourceChange(kType, Wire(prior, t),
+                                                {plan.planned_msgpack, ""}, Wire(config, t), "");
+  ASSERT_FALSE(r.diags.HasError()) << r.diags.items()[0].detail;
+  absl::StatusOr<Value> state = core::DecodeMsgpack(r.msgpack, t);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->Attr("status").AsString(), "accepted");
+  EXPECT_EQ(api->posts, 0) << "the receive went out before: none is sent again";
 }
 
 }  // namespace
