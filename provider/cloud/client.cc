@@ -215,6 +215,13 @@ absl::StatusOr<HttpResponse> VpcepClient::SendOnce(absl::string_view operation,
   }
   if (resp->status >= 200 && resp->status < 300) {
     gate_.OnAnswered();
+    // A cut or garbled answer to a read is a failed read (and retried as
+    // one); a gateway may pass a 200 through with half a body.
+    if (request.method == "GET" && !json::accept(resp->body)) {
+      return absl::UnavailableError(absl::StrCat(
+          operation, ": the response is not JSON (", resp->body.size(), " bytes, request id ",
+          resp->Header("x-request-id").empty() ? "none" : resp->Header("x-request-id"), ")"));
+    }
     return resp;
   }
   absl::Status failure = ApiErrorStatus(operation, ParseApiError(*resp));

@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "provider/plugin/certificate.h"
 #include "tests/support/faulty_server.h"
@@ -57,8 +58,23 @@ class HostileNetworkTest : public ::testing::Test {
     front_ = *std::move(front);
   }
 
+  // A TLS front that accepts TCP and never completes a handshake.
+  void StallingTlsFront() {
+    absl::StatusOr<plugin::Certificate> cert = plugin::GenerateSelfSigned();
+    ASSERT_TRUE(cert.ok()) << cert.status();
+    FaultyServer::Options o;
+    o.upstream = sim_->base_url();
+    o.tls = true;
+    o.cert_pem = cert->cert_pem;
+    o.key_pem = cert->key_pem;
+    o.stall_handshake = true;
+    auto front = FaultyServer::Start(o);
+    ASSERT_TRUE(front.ok()) << front.status();
+    front_ = *std::move(front);
+  }
+
   // Launches the provider trusting the front's certificate, configured to it.
-  void Launch() {
+  void Launch(std::map<std::string, Value> settings = {}) {
     LaunchOptions o;
     o.binary = VPCEP_PROVIDER_BINARY;
     o.env = WithoutCloudSettings();
@@ -68,9 +84,9 @@ class HostileNetworkTest : public ::testing::Test {
     client_ = *std::move(client);
     driver_ = std::make_unique<ProviderDriver>(*client_);
     ASSERT_TRUE(driver_->LoadSchema().ok());
-    RpcResult r = driver_->Configure(sim_->ProviderConfig(
-        driver_->ProviderType(),
-        {{"endpoints", Value::Map(core::Type::String(), {{"vpcep", Value::String(front_->url())}})}}));
+    settings["endpoints"] =
+        Value::Map(core::Type::String(), {{"vpcep", Value::String(front_->url())}});
+    RpcResult r = driver_->Configure(sim_->ProviderConfig(driver_->ProviderType(), settings));
     ASSERT_FALSE(r.HasError()) << r.DiagText();
   }
 
@@ -159,6 +175,85 @@ TEST_F(HostileNetworkTest, CreateTimeoutBoundsCallsToAnApiThatNeverAnswers) {
   EXPECT_LT(took, absl::Seconds(5)) << "an upper bound that catches calls outliving the timeout";
   EXPECT_GT(front_->Count(Misbehaviour::kStall), 0);
 }
+
+// What a network or a gateway may send instead of an answer.
+struct Garbage {
+  const char* name;
+  Misbehaviour action;
+  int status;
+  const char* content_type;
+  std::string body;
+  const char* error_says;  // part of the error the user sees
+  bool retried;            // a read is repeated after this failure
+  bool announce_length = true;
+};
+
+void PrintTo(const Garbage& g, std::ostream* os) { *os << g.name; }
+
+class GarbageTest : public HostileNetworkTest, public ::testing::WithParamInterface<Garbage> {};
+
+// Each attempt ends within request_timeout, a read is retried where that can
+// help, and the error names the call and what came back.
+TEST_P(GarbageTest, EndsWithinTheRequestTimeoutAndNamesTheCall) {
+  const Garbage& g = GetParam();
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(sim_->AddConnection(*service, "domain-a").ok());
+  if (g.action == Misbehaviour::kStall) {
+    ASSERT_NO_FATAL_FAILURE(StallingTlsFront());
+  } else {
+    FaultyRule rule;
+    rule.match = [](const FaultyRequest& r) { return absl::StrContains(r.target, "/connections"); };
+    rule.action = g.action;
+    rule.status = g.status;
+    rule.content_type = g.content_type;
+    rule.body = g.body;
+    rule.announce_length = g.announce_length;
+    front_->AddRule(rule);
+  }
+  constexpr int kRetries = 1;
+  const absl::Duration timeout = absl::Seconds(2);
+  ASSERT_NO_FATAL_FAILURE(Launch({{"request_timeout", Value::String("2s")},
+                                  {"max_retries", Value::Int(kRetries)}}));
+  const core::Type& type = driver_->DataSourceType("vpcep_service_connections");
+  Value cfg = Value::ObjectOf(type, {{"service_id", Value::String(*service)}});
+  absl::Time start = absl::Now();
+  RpcResult r = driver_->ReadData("vpcep_service_connections", cfg);
+  absl::Duration took = absl::Now() - start;
+  const int attempts = g.action == Misbehaviour::kStall ? -1 : front_->Count(g.action);
+  std::printf("%s: failed after %s, %d attempt(s), %lld body bytes sent: %s\n", g.name,
+              absl::FormatDuration(took).c_str(), attempts,
+              static_cast<long long>(front_->BodyBytesSent()), r.DiagText().c_str());
+  ASSERT_TRUE(r.HasError());
+  EXPECT_THAT(r.DiagText(), ::testing::HasSubstr("list connections"));
+  EXPECT_THAT(r.DiagText(), ::testing::HasSubstr(g.error_says));
+  // Every attempt within the timeout, plus the backoff between them.
+  EXPECT_LT(took, (kRetries + 1) * timeout + absl::Seconds(3));
+  if (g.action != Misbehaviour::kStall) {
+    EXPECT_EQ(attempts, g.retried ? kRetries + 1 : 1);
+  }
+  if (g.action == Misbehaviour::kHuge) {
+    EXPECT_LT(front_->BodyBytesSent(), int64_t{24} << 20) << "read on past the cap";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Network, GarbageTest,
+    ::testing::Values(
+        Garbage{"Html502", Misbehaviour::kRespond, 502, "text/html",
+                "<html><body><h1>502 Bad Gateway</h1></body></html>", "HTTP 502", true},
+        Garbage{"TruncatedJson", Misbehaviour::kTruncate, 200, "application/json",
+                R"({"connections":[{"id":"e1","status":"accepted"}],"total_count":1})",
+                "failed", true},
+        Garbage{"CutButWellFramedJson", Misbehaviour::kRespond, 200, "application/json",
+                R"({"connections":[{"id":"e1","sta)", "not JSON", true},
+        Garbage{"HugeBody", Misbehaviour::kHuge, 200, "application/json", "",
+                "exceeds 16 MiB", false},
+        Garbage{"HugeBodyOfUnannouncedLength", Misbehaviour::kHuge, 200, "application/json",
+                "", "exceeds 16 MiB", false, false},
+        Garbage{"OneBytePerSecond", Misbehaviour::kTrickle, 200, "application/json",
+                R"({"connections":[],"total_count":0})", "failed", true},
+        Garbage{"StalledTlsHandshake", Misbehaviour::kStall, 0, "", "", "failed", true}),
+    [](const ::testing::TestParamInfo<Garbage>& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace vpcep::testing

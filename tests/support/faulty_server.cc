@@ -6,10 +6,12 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -100,6 +102,9 @@ void Reset(int fd) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<FaultyServer>> FaultyServer::Start(Options options) {
+  // Writing on after the client hung up is this server's job; the test
+  // process must not die of it.
+  ::signal(SIGPIPE, SIG_IGN);
   std::unique_ptr<FaultyServer> server(new FaultyServer(std::move(options)));
   if (server->options_.tls) {
     SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
@@ -239,6 +244,40 @@ void FaultyServer::Serve(int fd) {
           return;
         }
         continue;
+      case Misbehaviour::kTruncate: {
+        std::string whole =
+            Serialize(rule.status, {{"Content-Type", rule.content_type}}, rule.body);
+        stream.Write(whole.substr(0, whole.size() - rule.body.size() / 2));
+        finish(false);
+        return;
+      }
+      case Misbehaviour::kTrickle: {
+        std::string whole =
+            Serialize(rule.status, {{"Content-Type", rule.content_type}}, rule.body);
+        size_t head = whole.size() - rule.body.size();
+        bool ok = stream.Write(whole.substr(0, head));
+        for (size_t i = head; ok && i < whole.size() && !stopping_; ++i) {
+          ok = stream.Write(whole.substr(i, 1));
+          if (ok) ++body_bytes_sent_;
+          std::this_thread::sleep_for(std::chrono::seconds(1));  // the misbehaviour itself
+        }
+        finish(false);
+        return;
+      }
+      case Misbehaviour::kHuge: {
+        bool ok = stream.Write(absl::StrCat(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n",
+            rule.announce_length ? absl::StrCat("Content-Length: ", rule.huge_bytes)
+                                 : std::string("Connection: close"),
+            "\r\n\r\n{\"connections\":["));
+        const std::string chunk(64 << 10, ' ');
+        for (int64_t sent = 0; ok && sent < rule.huge_bytes && !stopping_; sent += chunk.size()) {
+          ok = stream.Write(chunk);
+          if (ok) body_bytes_sent_ += chunk.size();
+        }
+        finish(false);
+        return;
+      }
       case Misbehaviour::kForward:
       case Misbehaviour::kForwardThenReset:
         break;

@@ -7,6 +7,7 @@
 #define VPCEP_TESTS_SUPPORT_FAULTY_SERVER_H_
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -32,6 +33,9 @@ enum class Misbehaviour {
   kReset,             // a TCP reset without forwarding
   kRespond,           // answer with the rule's canned response
   kStall,             // read the request, never answer (until the server stops)
+  kTruncate,          // the rule's response, cut after half its body, then closed
+  kTrickle,           // the rule's response, one byte per second
+  kHuge,              // a 200 whose body is `huge_bytes` long, sent as fast as read
 };
 
 struct FaultyRule {
@@ -41,6 +45,8 @@ struct FaultyRule {
   int status = 502;  // kRespond
   std::string content_type = "text/html";
   std::string body;
+  int64_t huge_bytes = int64_t{50} << 20;  // kHuge
+  bool announce_length = true;  // kHuge: a Content-Length, or a body ended by closing
 };
 
 class FaultyServer {
@@ -60,6 +66,8 @@ class FaultyServer {
   int port() const { return port_; }
   // How many requests each action was applied to.
   int Count(Misbehaviour action) const;
+  // Body bytes written by kHuge and kTrickle responses (what the client read).
+  int64_t BodyBytesSent() const { return body_bytes_sent_; }
 
  private:
   explicit FaultyServer(Options options) : options_(std::move(options)) {}
@@ -71,6 +79,7 @@ class FaultyServer {
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
+  std::atomic<int64_t> body_bytes_sent_{0};
   std::thread acceptor_;
   mutable std::mutex mu_;
   std::vector<FaultyRule> rules_;      // guarded by mu_
