@@ -75,6 +75,7 @@ struct Options {
   int startup_runs = 20;
   bool scale = true;  // the big-service rows (issue: cost follows the approvals)
   bool scale_only = false;
+  bool long_run = true;  // 20 cycles of apply + destroy of 200 on one process
   std::string version = VPCEP_VERSION;
 };
 
@@ -248,6 +249,7 @@ class Bench {
       }
     }
     if (o_.scale && !ScaleFigures()) return 2;
+    if (o_.long_run && !LongRun()) return 2;
     struct stat st {};
     if (stat(o_.provider.c_str(), &st) == 0) {
       Emit({"binary size", absl::StrFormat("%.1f MiB (%d bytes)", st.st_size / 1048576.0,
@@ -355,7 +357,9 @@ class Bench {
     return *std::move(client);
   }
 
-  bool Configure(ProviderDriver& driver) {
+  bool Configure(ProviderDriver& driver) { return Configure(driver, sim_->base_url()); }
+
+  bool Configure(ProviderDriver& driver, const std::string& api_url) {
     if (absl::Status s = driver.LoadSchema(); !s.ok()) {
       std::cerr << s << "\n";
       return false;
@@ -364,12 +368,101 @@ class Bench {
         driver.ProviderType(),
         {{"project_id", Value::String(SimulatorProcess::kProjectId)},
          {"auth_token", Value::String(SimulatorProcess::kToken)},
-         {"endpoints", Value::Map(Type::String(), {{"vpcep", Value::String(sim_->base_url())}})}});
+         {"endpoints", Value::Map(Type::String(), {{"vpcep", Value::String(api_url)}})}});
     RpcResult r = driver.Configure(config);
     if (r.HasError()) {
       std::cerr << "Configure: " << r.DiagText() << "\n";
       return false;
     }
+    return true;
+  }
+
+  // A pipeline that approves and revokes all day: one provider process
+  // applies and destroys 200 approvals 20 times (no transition delay, so
+  // that the run is about what stays behind, not about waiting).
+  bool LongRun() {
+    constexpr int kApprovals = 200;
+    constexpr int kCycles = 20;
+    auto sim = SimulatorProcess::Start(o_.sim, {"--transition-delay", "0", "--quiet", "--threads",
+                                                "32"});
+    if (!sim.ok()) {
+      std::cerr << "cannot start the simulator: " << sim.status() << "\n";
+      return false;
+    }
+    std::string service;
+    std::vector<std::string> endpoints;
+    if (!Seed(**sim, kApprovals, service, endpoints)) return false;
+    auto client = Launch();
+    if (!client) return false;
+    ProviderDriver driver(*client);
+    if (!Configure(driver, (*sim)->base_url())) return false;
+    const Type type = driver.ResourceType(kApproval);
+    const pid_t pid = client->process().pid();
+    struct Sample {
+      long rss_kib;
+      int fds, threads;
+    };
+    auto sample = [&] {
+      int fds = 0;
+      std::error_code ec;
+      for (auto it = fs::directory_iterator(absl::StrCat("/proc/", pid, "/fd"), ec);
+           !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        ++fds;
+      }
+      return Sample{StatusKib(pid, "VmRSS"), fds, ThreadCount(pid)};
+    };
+    // The HTTP transport starts its thread on the first call: one plan-time
+    // lookup first, so that "start" is a process that has talked to the API.
+    Value probe = Value::ObjectOf(type, {{"service_id", Value::String(service)},
+                                         {"endpoint_id", Value::String(endpoints[0])}});
+    driver.Plan(kApproval, Value::Null(type), ProposedNew(type, Value::Null(type), probe), probe);
+    const Sample start = sample();
+    std::vector<Sample> after;
+    std::atomic<int> errors{0};
+    absl::Time t0 = absl::Now();
+    for (int cycle = 1; cycle <= kCycles; ++cycle) {
+      Parallel(kApprovals, o_.parallelism, [&](int i) {
+        Value config = Value::ObjectOf(type, {{"service_id", Value::String(service)},
+                                              {"endpoint_id", Value::String(endpoints[i])}});
+        RpcResult plan = driver.Plan(kApproval, Value::Null(type),
+                                     ProposedNew(type, Value::Null(type), config), config);
+        RpcResult made = plan.HasError() ? plan
+                                         : driver.Apply(kApproval, Value::Null(type), plan.value,
+                                                        config, plan.private_data);
+        RpcResult gone = made.HasError() ? made
+                                         : driver.Apply(kApproval, made.value, Value::Null(type),
+                                                        Value::Null(type));
+        if (gone.HasError() && errors++ < 3) std::cerr << "long run: " << gone.DiagText() << "\n";
+      });
+      for (const std::string& e : endpoints) {  // rejected -> pending for the next cycle
+        if (!(*sim)->SetStatus(service, e, "pendingAcceptance").ok()) ++errors;
+      }
+      after.push_back(sample());
+    }
+    const absl::Duration wall = absl::Now() - t0;
+    if (errors > 0) g_wrong = true;
+    const Sample& first = after.front();
+    const Sample& last = after.back();
+    const double growth_mib = (last.rss_kib - first.rss_kib) / 1024.0;
+    Emit({absl::StrFormat("long run: %d cycles of apply + destroy of %d, one process", kCycles,
+                          kApprovals),
+          absl::StrFormat("RSS %.1f -> %.1f MiB after cycle 1 -> %d (+%.2f MiB); %s",
+                          first.rss_kib / 1024.0, last.rss_kib / 1024.0, kCycles, growth_mib,
+                          Secs(wall)),
+          "growth after the first cycle", "<= 1 MiB",
+          errors > 0 ? "WRONG" : growth_mib <= 1.0 ? "ok" : "MISSED"});
+    // The connection pool keeps up to 16 idle keep-alive connections once
+    // warm; a leak of one per request would add thousands.
+    const bool fds_back = last.fds <= first.fds + 3;
+    Emit({"long run: open file descriptors (start after one API call, after cycle 1, after the "
+          "last)",
+          absl::StrFormat("%d, %d, %d", start.fds, first.fds, last.fds),
+          "back to the warm value (idle keep-alive connections differ from the start)",
+          "<= cycle 1 + 3", fds_back ? "ok" : "MISSED"});
+    Emit({"long run: threads (start after one API call, after cycle 1, after the last)",
+          absl::StrFormat("%d, %d, %d", start.threads, first.threads, last.threads),
+          "back to the start value", "<= start", last.threads <= start.threads ? "ok" : "MISSED"});
+    client->Shutdown(absl::Seconds(10)).IgnoreError();
     return true;
   }
 
@@ -797,7 +890,8 @@ class Bench {
 int Usage(const char* argv0) {
   std::cerr << "usage: " << argv0
             << " --provider PATH --sim PATH [--counts 10,100,500] [--quick]\n"
-               "       [--delay 1s] [--parallelism 10] [--no-terraform] [--startup-runs 20]\n";
+               "       [--delay 1s] [--parallelism 10] [--no-terraform] [--no-long-run]\n"
+               "       [--startup-runs 20]\n";
   return 2;
 }
 
@@ -836,6 +930,8 @@ int main(int argc, char** argv) {
       o.scale = false;
     } else if (a == "--scale-only") {
       o.scale_only = true;
+    } else if (a == "--no-long-run") {
+      o.long_run = false;
     } else if (a == "--no-terraform") {
       o.terraform = false;
     } else if (a == "--startup-runs") {

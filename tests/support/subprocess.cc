@@ -83,6 +83,9 @@ absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Start(const SubprocessOp
       self->stderr_.append(buf, static_cast<size_t>(n));
     }
     close(err_fd);
+    std::lock_guard<std::mutex> lock(self->mu_);
+    self->stderr_closed_ = true;
+    self->stderr_cv_.notify_all();
   });
   return p;
 }
@@ -162,7 +165,13 @@ void Subprocess::Signal(int sig) {
 }
 
 std::string Subprocess::Stderr() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
+  // Once the child has exited, what it wrote last may still be in the pipe:
+  // wait for the reader to reach the end (bounded: a grandchild that
+  // inherited the pipe may hold it open).
+  if (exit_code_.has_value()) {
+    stderr_cv_.wait_for(lock, std::chrono::seconds(5), [this] { return stderr_closed_; });
+  }
   return stderr_;
 }
 

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -45,8 +46,10 @@ class Subprocess {
   std::string stdout_buffer_;
   std::optional<int> exit_code_;
   std::thread stderr_reader_;
-  mutable std::mutex mu_;  // guards stderr_ (appended by stderr_reader_)
+  mutable std::mutex mu_;  // guards stderr_ and stderr_closed_ (set by stderr_reader_)
+  mutable std::condition_variable stderr_cv_;
   std::string stderr_;
+  bool stderr_closed_ = false;
 };
 
 // The current process environment as a map (to copy and adjust).
