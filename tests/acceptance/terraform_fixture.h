@@ -79,6 +79,10 @@ class TerraformTest : public ::testing::Test {
         "  endpoints  = { vpcep = \"", sim_->base_url(), "\" }\n}\n\n");
   }
 
+  // One apply of 50 approvals under injected faults (terraform_test.cc).
+  void ApplyUnderFaults(const char* label, const std::vector<std::string>& rates,
+                        const std::string& provider_extra);
+
   void WriteMain(const std::string& body) {
     std::ofstream(fs::path(dir_) / "work/main.tf") << ProviderBlock() << body;
   }

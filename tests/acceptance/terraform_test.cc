@@ -376,15 +376,18 @@ std::map<std::string, nlohmann::json> ApprovalsInState(const nlohmann::json& sho
   return out;
 }
 
-TEST_F(TerraformTest, ThirtyPercentFaultsConverge) {
-  // 30% of API calls fail: server and gateway errors, both kinds of throttling
-  // and dropped connections; half of the failed receives took effect before
-  // their answer was lost. The seed fixes the fault sequence (which call gets
-  // which fault still depends on the order in which parallel calls arrive).
-  ASSERT_NO_FATAL_FAILURE(StartSimulator(
-      {"--transition-delay", "50ms", "--quiet", "--fault-500", "0.08", "--fault-503", "0.05",
-       "--fault-429", "0.05", "--fault-throttle", "0.07", "--fault-drop", "0.05",
-       "--fault-after-effect", "0.5", "--fault-seed", "42"}));
+}  // namespace
+
+// One `terraform apply` of 50 approvals against a simulator failing calls at
+// the given rates (server and gateway errors, both kinds of throttling and
+// dropped connections; half of the failed receives took effect before their
+// answer was lost); state must end equal to the simulator.
+void TerraformTest::ApplyUnderFaults(const char* label, const std::vector<std::string>& rates,
+                                     const std::string& provider_extra) {
+  std::vector<std::string> args = {"--transition-delay", "50ms", "--quiet",
+                                   "--fault-after-effect", "0.5", "--fault-seed", "42"};
+  args.insert(args.end(), rates.begin(), rates.end());
+  ASSERT_NO_FATAL_FAILURE(StartSimulator(args));
   constexpr int kApprovals = 50;
   auto service = sim_->AddService(true);
   ASSERT_TRUE(service.ok()) << service.status();
@@ -394,9 +397,7 @@ TEST_F(TerraformTest, ThirtyPercentFaultsConverge) {
     ASSERT_TRUE(e.ok()) << e.status();
     endpoints.push_back(*e);
   }
-  // Ten retries per call, as in ReliabilityTest: at a 30% fault rate eleven
-  // failures in a row (0.3^11) do not happen in practice.
-  WriteConfig(*service, endpoints, "  max_retries = 10\n");
+  WriteConfig(*service, endpoints, provider_extra);
   ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
 
   absl::Time start = absl::Now();
@@ -447,14 +448,34 @@ TEST_F(TerraformTest, ThirtyPercentFaultsConverge) {
   int injected = InjectedFaults(*stats);
   EXPECT_GT(injected, 0);
   std::printf(
-      "terraform apply, 30%% faults: %d faults injected (%s) over %d API calls, %d/%d "
+      "terraform apply, %s: %d faults injected (%s) over %d API calls, %d/%d "
       "approvals converged, %d receives, %d on accepted connections, apply took %s\n",
-      injected, (*stats)["faults"].dump().c_str(),
+      label, injected, (*stats)["faults"].dump().c_str(),
       (*stats)["requests"]["list"].get<int>() + (*stats)["requests"]["action"].get<int>() +
           (*stats)["requests"]["service"].get<int>(),
       converged, kApprovals, (*stats)["actions"]["receive"].get<int>(),
       (*stats)["actions"]["receive_on_accepted"].get<int>(),
       absl::FormatDuration(took).c_str());
+}
+
+namespace {
+
+TEST_F(TerraformTest, ThirtyPercentFaultsConverge) {
+  // Ten retries per call, as in ReliabilityTest: at a 30% fault rate eleven
+  // failures in a row (0.3^11) do not happen in practice.
+  ApplyUnderFaults("30% faults, max_retries = 10",
+                   {"--fault-500", "0.08", "--fault-503", "0.05", "--fault-429", "0.05",
+                    "--fault-throttle", "0.07", "--fault-drop", "0.05"},
+                   "  max_retries = 10\n");
+}
+
+// The rates of ReliabilityFaults.TwentyPercentFaultsConvergeWithDefaultSettings,
+// once with the real CLI and no max_retries override.
+TEST_F(TerraformTest, TwentyPercentFaultsConvergeWithDefaultSettings) {
+  ApplyUnderFaults("20% faults, default settings",
+                   {"--fault-500", "0.05", "--fault-503", "0.04", "--fault-429", "0.04",
+                    "--fault-throttle", "0.04", "--fault-drop", "0.03"},
+                   "");
 }
 
 TEST_F(TerraformTest, PermanentFailuresAreReportedAndStateIsExact) {
