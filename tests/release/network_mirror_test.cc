@@ -132,6 +132,18 @@ class NetworkMirrorTest : public ReleaseFixture {
     args.push_back("-no-color");
     return RunIn(work, args);
   }
+  // `terraform providers lock` from the mirror in a new directory; the lock file.
+  std::string LockFromMirror(const std::string& name) {
+    fs::path work = Workdir(name);
+    Ran lock = Cli(work, {"providers", "lock", "-net-mirror=" + server_->url(),
+                          "-platform=linux_amd64"});
+    EXPECT_EQ(lock.code, 0) << lock.out << lock.err;
+    return ReadBytes(work / ".terraform.lock.hcl");
+  }
+  static fs::path Installed(const fs::path& work) {
+    return work / ".terraform/providers/terraform.local/vpcep/vpcep" / VPCEP_VERSION /
+           "linux_amd64" / BinaryName();
+  }
   fs::path MirrorZip() { return dir_ / "release/mirror/terraform.local/vpcep/vpcep" / ZipName(); }
   std::string ZipPath() { return absl::StrCat("/terraform.local/vpcep/vpcep/", ZipName()); }
 
@@ -144,8 +156,7 @@ TEST_F(NetworkMirrorTest, InitInstallsFromTheMirrorAndTheLockFileHoldsItsHash) {
   Ran init = Cli(work, {"init", "-input=false"});
   ASSERT_EQ(init.code, 0) << init.out << init.err;
   EXPECT_EQ(server_->Hits("GET " + ZipPath()), 1) << server_->Requests();  // from the mirror
-  fs::path installed = work / ".terraform/providers/terraform.local/vpcep/vpcep" / VPCEP_VERSION /
-                       "linux_amd64" / BinaryName();
+  fs::path installed = Installed(work);
   ASSERT_TRUE(fs::exists(installed));
   EXPECT_TRUE(ReadBytes(installed) == ReadBytes(VPCEP_PROVIDER_BINARY));
   std::string lock = ReadBytes(work / ".terraform.lock.hcl");
@@ -156,11 +167,8 @@ TEST_F(NetworkMirrorTest, InitInstallsFromTheMirrorAndTheLockFileHoldsItsHash) {
 }
 
 TEST_F(NetworkMirrorTest, ProvidersLockRecordsTheHashAndACleanInitVerifiesAgainstIt) {
-  fs::path locked = Workdir("locked");
-  Ran lock = Cli(locked, {"providers", "lock", "-net-mirror=" + server_->url(),
-                          "-platform=linux_amd64"});
-  ASSERT_EQ(lock.code, 0) << lock.out << lock.err;
-  std::string lock_file = ReadBytes(locked / ".terraform.lock.hcl");
+  std::string lock_file = LockFromMirror("locked");
+  ASSERT_FALSE(lock_file.empty());
   EXPECT_EQ(server_->Hits("GET " + ZipPath()), 1) << server_->Requests();
   fs::path unpacked = dir_ / "unpacked" / BinaryName();
   fs::create_directories(unpacked.parent_path());
@@ -176,16 +184,12 @@ TEST_F(NetworkMirrorTest, ProvidersLockRecordsTheHashAndACleanInitVerifiesAgains
   ASSERT_EQ(init.code, 0) << init.out << init.err;
   EXPECT_EQ(ReadBytes(clean / ".terraform.lock.hcl"), lock_file);
   EXPECT_EQ(server_->Hits("GET " + ZipPath()), 2) << server_->Requests();
-  EXPECT_TRUE(fs::exists(clean / ".terraform/providers/terraform.local/vpcep/vpcep" /
-                         VPCEP_VERSION / "linux_amd64" / BinaryName()));
+  EXPECT_TRUE(fs::exists(Installed(clean)));
 }
 
 TEST_F(NetworkMirrorTest, ATamperedZipIsRefused) {
-  fs::path locked = Workdir("locked");
-  Ran lock = Cli(locked, {"providers", "lock", "-net-mirror=" + server_->url(),
-                          "-platform=linux_amd64"});
-  ASSERT_EQ(lock.code, 0) << lock.out << lock.err;
-  std::string lock_file = ReadBytes(locked / ".terraform.lock.hcl");
+  std::string lock_file = LockFromMirror("locked");
+  ASSERT_FALSE(lock_file.empty());
 
   // Another binary, packed by the same script, under the same name.
   fs::path other = dir_ / "other" / "terraform-provider-vpcep";
@@ -215,8 +219,7 @@ TEST_F(NetworkMirrorTest, ATamperedZipIsRefused) {
   EXPECT_NE(refused.code, 0) << refused.out;
   EXPECT_TRUE(absl::StrContains(OneLine(refused.err), "recorded in the dependency lock file"))
       << refused.err;
-  EXPECT_FALSE(fs::exists(clean / ".terraform/providers/terraform.local/vpcep/vpcep" /
-                          VPCEP_VERSION / "linux_amd64" / BinaryName()));
+  EXPECT_FALSE(fs::exists(Installed(clean)));
   // ...while without it the same mirror installs: the lock file made the difference.
   Ran unlocked = Cli(Workdir("unlocked"), {"init", "-input=false"});
   EXPECT_EQ(unlocked.code, 0) << unlocked.out << unlocked.err;
