@@ -31,7 +31,7 @@ constexpr char kUsage[] =
     "  --protocol 5|6      protocol served in debug mode (default 6)\n"
     "  --address ADDR      provider source address for the reattach value\n"
     "                      (default terraform.local/vpcep/vpcep)\n"
-    "  --version           print the version\n"
+    "  -v, --version       print the version and exit\n"
     "  --help              this text\n";
 
 }  // namespace
@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
       options.debug_protocol = std::atoi(argv[++i]) == 5 ? 5 : 6;
     } else if (arg == "--address" && i + 1 < argc) {
       options.provider_address = argv[++i];
-    } else if (arg == "--version") {
+    } else if (arg == "--version" || arg == "-v") {
       std::printf("%s\n", VPCEP_VERSION);
       return 0;
     } else if (arg == "--help" || arg == "-h") {
