@@ -56,24 +56,32 @@ void CheckAttributes(const nlohmann::json& attributes, const std::string& path, 
   }
 }
 
-class SchemaTest : public TerraformTest {};
+class SchemaTest : public TerraformTest {
+ protected:
+  // The provider's schema as `terraform providers schema -json` prints it.
+  void LoadSchema() {
+    WriteMain("");
+    CliResult init = Run({"init", "-input=false", "-no-color"});
+    ASSERT_EQ(init.code, 0) << init.out << init.err;
+    CliResult r = Run({"providers", "schema", "-json"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    nlohmann::json schemas = nlohmann::json::parse(r.out, nullptr, false);
+    ASSERT_TRUE(schemas.is_object()) << r.out;
+    const nlohmann::json& all = schemas["provider_schemas"];
+    ASSERT_TRUE(all.is_object() && all.size() == 1) << r.out;
+    schema_ = all.begin().value();
+    ASSERT_TRUE(schema_["resource_schemas"].is_object() && !schema_["resource_schemas"].empty());
+    ASSERT_TRUE(schema_["data_source_schemas"].is_object() &&
+                !schema_["data_source_schemas"].empty());
+  }
+  nlohmann::json schema_;
+};
 
 TEST_F(SchemaTest, EveryAttributeAndBlockIsDescribedAndSecretsAreSensitive) {
-  WriteMain("");
-  CliResult init = Run({"init", "-input=false", "-no-color"});
-  ASSERT_EQ(init.code, 0) << init.out << init.err;
-  CliResult r = Run({"providers", "schema", "-json"});
-  ASSERT_EQ(r.code, 0) << r.err;
-  nlohmann::json schemas = nlohmann::json::parse(r.out, nullptr, false);
-  ASSERT_TRUE(schemas.is_object()) << r.out;
-  const nlohmann::json& all = schemas["provider_schemas"];
-  ASSERT_TRUE(all.is_object() && all.size() == 1) << r.out;
-  const nlohmann::json& schema = all.begin().value();
-
+  ASSERT_NO_FATAL_FAILURE(LoadSchema());
+  const nlohmann::json& schema = schema_;
   Findings f;
   CheckBlock(schema["provider"]["block"], "provider", f);
-  ASSERT_TRUE(schema["resource_schemas"].is_object() && !schema["resource_schemas"].empty());
-  ASSERT_TRUE(schema["data_source_schemas"].is_object() && !schema["data_source_schemas"].empty());
   for (const char* kind :
        {"resource_schemas", "data_source_schemas", "ephemeral_resource_schemas"}) {
     if (!schema.contains(kind)) continue;
@@ -95,6 +103,88 @@ TEST_F(SchemaTest, EveryAttributeAndBlockIsDescribedAndSecretsAreSensitive) {
     if (sensitive) std::printf(" %s", path.c_str());
   }
   std::printf("\n");
+}
+
+// The Schema lists of a docs/ page: "- `name` (Type[, Sensitive]) Text", by name
+// (a name may appear more than once, e.g. in a nested schema).
+struct DocEntry {
+  std::string kind;
+  std::string text;
+};
+std::multimap<std::string, DocEntry> DocEntries(const fs::path& page) {
+  static const std::regex kLine(R"re(^- `(\w+)` \(([^)]*)\) (.*)$)re");
+  std::multimap<std::string, DocEntry> out;
+  std::ifstream in(page);
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_match(line, m, kLine)) out.insert({m[1].str(), {m[2].str(), m[3].str()}});
+  }
+  return out;
+}
+
+// The description up to the end of its first sentence or clause, which the
+// page must repeat (the page may say more after it).
+std::string Lead(const std::string& description) {
+  size_t end = std::min(description.find(". "), description.find(": "));
+  return description.substr(0, end);
+}
+
+void CheckDocumented(const nlohmann::json& block, const std::string& path,
+                     const std::multimap<std::string, DocEntry>& page,
+                     std::vector<std::string>& problems) {
+  if (block.contains("attributes")) {
+    for (const auto& [name, attr] : block["attributes"].items()) {
+      const std::string at = path + "." + name;
+      auto [begin, end] = page.equal_range(name);
+      if (begin == end) {
+        problems.push_back(at + ": not on its docs page");
+        continue;
+      }
+      const std::string lead = Lead(attr.value("description", ""));
+      bool matches = false;
+      for (auto it = begin; it != end; ++it) {
+        bool says_sensitive = it->second.kind.find("Sensitive") != std::string::npos;
+        if (says_sensitive != attr.value("sensitive", false)) {
+          problems.push_back(at + ": the docs page and the schema disagree on Sensitive");
+        }
+        if (it->second.text.rfind(lead, 0) == 0) matches = true;
+      }
+      if (!matches) problems.push_back(at + ": the docs page does not begin with \"" + lead + "\"");
+    }
+  }
+  if (block.contains("block_types")) {
+    for (const auto& [name, nested] : block["block_types"].items()) {
+      if (page.find(name) == page.end()) {
+        problems.push_back(path + "." + name + ": not on its docs page");
+      }
+      CheckDocumented(nested["block"], path + "." + name, page, problems);
+    }
+  }
+}
+
+// docs/ repeats the schema's descriptions: every attribute is on its page,
+// beginning with the schema's first sentence, and Sensitive where the schema
+// says so.
+TEST_F(SchemaTest, DocsPagesAgreeWithTheSchema) {
+  ASSERT_NO_FATAL_FAILURE(LoadSchema());
+  const fs::path docs = fs::path(VPCEP_SOURCE_DIR) / "docs";
+  std::vector<std::string> problems;
+  CheckDocumented(schema_["provider"]["block"], "provider", DocEntries(docs / "index.md"),
+                  problems);
+  const std::map<std::string, std::string> folders = {{"resource_schemas", "resources"},
+                                                      {"data_source_schemas", "data-sources"}};
+  for (const auto& [kind, folder] : folders) {
+    for (const auto& [name, s] : schema_[kind].items()) {
+      // Registry layout: the page is named without the provider prefix.
+      fs::path page = docs / folder / (name.substr(name.find('_') + 1) + ".md");
+      if (!fs::exists(page)) {
+        problems.push_back(name + ": no page " + page.string());
+        continue;
+      }
+      CheckDocumented(s["block"], name, DocEntries(page), problems);
+    }
+  }
+  EXPECT_TRUE(problems.empty()) << absl::StrJoin(problems, "\n");
 }
 
 }  // namespace
