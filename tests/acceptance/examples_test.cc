@@ -27,12 +27,25 @@ bool HasTfFiles(const fs::path& dir) {
   return false;
 }
 
+// Left over from running terraform in the source tree (.terraform/, the lock
+// file, state): not part of an example.
+bool LocalLeftover(const fs::path& p) {
+  const std::string name = p.filename().string();
+  return name.empty() || name[0] == '.' || name.find(".tfstate") != std::string::npos;
+}
+
 // The directories under examples/ that hold .tf files.
 std::vector<fs::path> ExampleModules() {
   std::vector<fs::path> out;
   if (HasTfFiles(kExamples)) out.push_back(kExamples);
-  for (const auto& e : fs::recursive_directory_iterator(kExamples)) {
-    if (e.is_directory() && HasTfFiles(e.path())) out.push_back(e.path());
+  for (auto it = fs::recursive_directory_iterator(kExamples);
+       it != fs::recursive_directory_iterator(); ++it) {
+    if (!it->is_directory()) continue;
+    if (LocalLeftover(it->path())) {
+      it.disable_recursion_pending();
+    } else if (HasTfFiles(it->path())) {
+      out.push_back(it->path());
+    }
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -76,14 +89,16 @@ class ExamplesTest : public TerraformTest {
         << "  direct {\n    exclude = [" << include << "]\n  }\n}\n";
   }
 
-  // Makes the working directory a copy of `example`.
+  // Makes the working directory a copy of `example`'s files (nested example
+  // directories are checked on their own).
   void CopyToWork(const fs::path& example) {
     fs::path work = fs::path(dir_) / "work";
     fs::remove_all(work);
-    fs::copy(example, work, fs::copy_options::recursive);
-    // Only this module: nested example directories are checked on their own.
-    for (const auto& e : fs::directory_iterator(work)) {
-      if (e.is_directory()) fs::remove_all(e.path());
+    fs::create_directories(work);
+    for (const auto& f : fs::directory_iterator(example)) {
+      if (f.is_regular_file() && !LocalLeftover(f.path())) {
+        fs::copy_file(f.path(), work / f.path().filename());
+      }
     }
   }
 };
