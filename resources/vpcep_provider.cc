@@ -53,8 +53,8 @@ core::Schema ProviderSchema() {
                                      "back to `HW_AUTH_TOKEN`.")),
       core::OptionalAttribute(
           "endpoints", Type::Map(Type::String()),
-          "Endpoint overrides by service; the key `vpcep` replaces "
-          "`https://vpcep.{region}.myhuaweicloud.com` (private clouds, the local simulator). "
+          "Endpoint overrides by service; the key `vpcep` replaces the regional host (private "
+          "clouds, the local simulator). "
           "Falls back to `HW_VPCEP_ENDPOINT`."),
       core::OptionalAttribute("allow_insecure_http", Type::Bool(),
                               "Allow a plain `http://` endpoint on another machine, which "

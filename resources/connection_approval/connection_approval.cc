@@ -679,6 +679,17 @@ void ConnectionApproval::Import(const core::ImportRequest& req, core::ImportResp
       AddMissingConnectionError((*client)->watcher(), parts[0], parts[1], deadline, resp.diags);
       return;
     }
+    // Read would drop such a connection, and Terraform would then call it
+    // non-existent: say what it is instead.
+    if (found.ok() && (*found)->status != "accepted" && (*found)->status != "creating") {
+      resp.diags.AddError(
+          absl::StrCat("Cannot import ", req.id),
+          absl::StrCat("The connection of endpoint ", parts[1], " to service ", parts[0], " is ",
+                       (*found)->status, ", not accepted; only an accepted connection can be "
+                       "imported. To approve it, leave it out of the import: the plan then "
+                       "shows it as a new approval."));
+      return;
+    }
     if (!found.ok() && !cloud::IsRetryable(found.status())) {
       resp.diags.AddStatus(absl::StrCat("Cannot import ", req.id), found.status());
       return;

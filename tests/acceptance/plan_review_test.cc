@@ -16,18 +16,6 @@ std::string OneApproval(const std::string& service, const std::string& endpoint,
                       service, "\"\n  endpoint_id = \"", endpoint, "\"\n", extra, "}\n");
 }
 
-// Terraform wraps diagnostics to the terminal width: compare with the line
-// breaks folded back into spaces.
-std::string Flat(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (space && (out.empty() || out.back() == ' ')) continue;
-    out += space ? ' ' : c;
-  }
-  return out;
-}
-
 class PlanReviewTest : public TerraformTest {
  protected:
   // Plans into plan.tfplan; returns `terraform show -json` of it.

@@ -27,6 +27,18 @@ namespace vpcep::testing {
 
 namespace fs = std::filesystem;
 
+// Terraform wraps diagnostics to the terminal width: compare with the line
+// breaks folded back into spaces.
+inline std::string Flat(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  return out;
+}
+
 struct CliResult {
   int code = -1;
   std::string out;

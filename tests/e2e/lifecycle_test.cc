@@ -247,6 +247,18 @@ TEST_P(LifecycleTest, ImportYieldsTheFullStateAfterRead) {
   EXPECT_TRUE(read.value.is_wholly_known());
 }
 
+// Read would drop a connection that is not accepted, so Terraform would call
+// it non-existent; the import says what it is instead.
+TEST_P(LifecycleTest, ImportOfAPendingConnectionSaysItIsNotAccepted) {
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-p");
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+  RpcResult imported = driver_->Import(kApproval, absl::StrCat(*service, "/", *endpoint));
+  ASSERT_TRUE(imported.HasError());
+  EXPECT_THAT(imported.DiagText(), HasSubstr(absl::StrCat("endpoint ", *endpoint)));
+  EXPECT_THAT(imported.DiagText(), HasSubstr("is pendingAcceptance, not accepted"));
+}
+
 TEST_P(LifecycleTest, MalformedImportIdIsRejected) {
   RpcResult imported = driver_->Import(kApproval, "only-one-part");
   ASSERT_TRUE(imported.HasError());
