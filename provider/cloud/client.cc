@@ -108,8 +108,8 @@ std::string Query(const ListFilter& filter) {
 // Orders a de-duplicated walk as the caller's filter asked (the API's
 // default: newest creation first).
 void OrderAsAsked(const ListFilter& filter, std::vector<Connection>& all) {
-  const bool by_update = filter.sort_key == "update_at";
-  const bool ascending = filter.sort_dir == "asc";
+  const bool by_update = filter.sort_key == api::kSortByUpdate;
+  const bool ascending = filter.sort_dir == api::kAscending;
   std::stable_sort(all.begin(), all.end(), [&](const Connection& a, const Connection& b) {
     const std::string& ka = by_update ? a.updated_at : a.created_at;
     const std::string& kb = by_update ? b.updated_at : b.created_at;
@@ -136,7 +136,8 @@ bool IsRetryable(const absl::Status& status) {
   if (http == 0) return status.code() == absl::StatusCode::kUnavailable ||
                         status.code() == absl::StatusCode::kDeadlineExceeded;  // network
   if (http == 429 || http >= 500) return true;
-  for (const char* code : {"EndPoint.0022", "EndPoint.2004", "EndPoint.2018", "EndPoint.2019"}) {
+  for (absl::string_view code : {api::codes::kThrottled, api::codes::kServiceUnavailable,
+                                 api::codes::kEndpointDeleting, api::codes::kEndpointCreating}) {
     if (HasApiCode(status, code)) return true;
   }
   return false;
@@ -281,8 +282,8 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
   constexpr int64_t kOverlap = 20;
   constexpr int kMaxStepsBack = 8;
   ListFilter walk = filter;
-  walk.sort_key = "create_at";
-  walk.sort_dir = "asc";
+  walk.sort_key = std::string(api::kSortByCreation);
+  walk.sort_dir = std::string(api::kAscending);
   std::vector<Connection> all;
   std::set<std::string> seen;
   int64_t offset = 0;
@@ -296,7 +297,7 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
     absl::StatusOr<Page> page = ListPage(service_id, walk, offset, kMaxPageSize, {deadline});
     // The documented offset must be below the number of matches: when the
     // set shrank during the walk, a strict API refuses the next offset.
-    if (!page.ok() && offset > 0 && HasApiCode(page.status(), "EndPoint.0010")) break;
+    if (!page.ok() && offset > 0 && HasApiCode(page.status(), api::codes::kInvalidOffset)) break;
     if (!page.ok()) return page.status();
     const std::vector<Connection>& items = page->connections;
     bool met_seen = offset == 0 || items.empty();
@@ -327,7 +328,7 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
     if (page->total_count >= 0 && end >= page->total_count) break;
     offset = end - kOverlap;
   }
-  if (filter.sort_key != "create_at" || filter.sort_dir != "asc") {
+  if (filter.sort_key != api::kSortByCreation || filter.sort_dir != api::kAscending) {
     OrderAsAsked(filter, all);
   }
   return all;
