@@ -7,7 +7,7 @@ add_library(vpcep_cloud STATIC
   ${CMAKE_CURRENT_LIST_DIR}/cloud/list_coalescer.cc
   ${CMAKE_CURRENT_LIST_DIR}/cloud/throttle.cc
   ${CMAKE_CURRENT_LIST_DIR}/cloud/watcher.cc)
-target_link_libraries(vpcep_cloud PUBLIC vpcep_core OpenSSL::Crypto PRIVATE CURL::libcurl)
+target_link_libraries(vpcep_cloud PUBLIC vpcep_core vpcep_api_vocabulary OpenSSL::Crypto PRIVATE CURL::libcurl)
 vpcep_strict(vpcep_cloud)
 
 file(GLOB_RECURSE VPCEP_RESOURCE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/resources/*.cc)

@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "provider/cloud/api_error.h"
+#include "provider/cloud/api_vocabulary.h"
 #include "provider/cloud/watcher.h"
 #include "provider/core/log.h"
 #include "provider/core/plan.h"
@@ -25,7 +26,6 @@ using core::Value;
 
 constexpr absl::Duration kDefaultTimeout = absl::Minutes(10);
 constexpr size_t kMaxIdLength = 64;
-constexpr size_t kMaxDescriptionLength = 512;  // characters (code points)
 
 core::Schema ApprovalSchema() {
   core::Schema s;
@@ -45,8 +45,9 @@ core::Schema ApprovalSchema() {
       endpoint,
       core::OptionalComputedAttribute(
           "description", Type::String(),
-          "Description of the connection (up to 512 characters, no `<` or `>`), updated in "
-          "place. When unset, the connection's current description is shown."),
+          absl::StrCat("Description of the connection (up to ", api::kMaxDescriptionLength,
+                       " characters, no `<` or `>`), updated in place. When unset, the "
+                       "connection's current description is shown.")),
       core::OptionalAttribute(
           "reject_on_delete", Type::Bool(),
           "Whether destroying this resource rejects the connection (default true). Set false "
@@ -104,10 +105,11 @@ void ValidateDescription(const Value& v, Diagnostics& diags) {
   std::string problem;
   if (!core::ValidUtf8(text)) {
     problem = "The description is not valid UTF-8 text.";
-  } else if (size_t n = core::CountCodePoints(text); n > kMaxDescriptionLength) {
-    problem = absl::StrCat("A description has at most ", kMaxDescriptionLength,
+  } else if (size_t n = core::CountCodePoints(text); n > api::kMaxDescriptionLength) {
+    problem = absl::StrCat("A description has at most ", api::kMaxDescriptionLength,
                            " characters; this one has ", n, ".");
-  } else if (text.find_first_of("<>") != std::string::npos) {
+  } else if (absl::string_view(text).find_first_of(api::kDescriptionForbiddenChars) !=
+             absl::string_view::npos) {
     problem = "A description may not contain '<' or '>'.";
   }
   if (!problem.empty()) {
@@ -349,7 +351,7 @@ void ConnectionApproval::PlanCreate(const Value& config, core::PlanResponse& res
                         {PathStep::Attr("domain_id")});
     return;
   }
-  if (c.status == "failed") {
+  if (c.status == api::kFailed) {
     resp.diags.AddWarning(absl::StrCat("Connection of endpoint ", endpoint_id, " has failed"),
                           absl::StrCat("Apply will not be able to approve it: ",
                                        cloud::FailureDetails(c)),
@@ -370,7 +372,7 @@ void ConnectionApproval::PlanCreate(const Value& config, core::PlanResponse& res
   planned = planned.WithAttr("domain_id", Value::String(c.domain_id));
   planned = planned.WithAttr("marker_id", Value::Int(c.marker_id));
   planned = planned.WithAttr("created_at", Value::String(c.created_at));
-  planned = planned.WithAttr("status", Value::String("accepted"));
+  planned = planned.WithAttr("status", Value::String(std::string(api::kAccepted)));
   resp.planned_state = planned;
 }
 
@@ -394,7 +396,8 @@ void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& 
   }
   // Anything but accepted (or on its way there) means the approval is gone:
   // a null state makes the next plan create it again.
-  if (!found->has_value() || ((*found)->status != "accepted" && (*found)->status != "creating")) {
+  if (!found->has_value() ||
+      ((*found)->status != api::kAccepted && (*found)->status != api::kCreating)) {
     core::LogInfo("approval no longer in effect; removing from state",
                   {{"service_id", service_id},
                    {"endpoint_id", endpoint_id},
