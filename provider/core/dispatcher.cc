@@ -182,7 +182,7 @@ PlanResult Dispatcher::PlanResourceChange(absl::string_view type, const WireValu
   }
   req.prior_private = std::string(prior_private);
   PlanResponse resp;
-  r->Plan(req, resp);
+  PlanChange(*r, req, resp);
   out.planned_msgpack = EncodeMsgpack(resp.planned_state, t);
   out.requires_replace = std::move(resp.requires_replace);
   out.planned_private = std::move(resp.planned_private);
@@ -209,7 +209,7 @@ EncodedResult Dispatcher::ApplyResourceChange(absl::string_view type, const Wire
   ApplyResponse resp;
   resp.new_state = req.prior_state;
   resp.private_data = req.planned_private;
-  r->Apply(req, resp);
+  ApplyChange(*r, req, resp);
   RequireWhollyKnown(resp.new_state, "new state", resp.diags);
   out.msgpack = EncodeMsgpack(resp.new_state, t);
   out.private_data = std::move(resp.private_data);

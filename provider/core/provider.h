@@ -57,6 +57,43 @@ struct ApplyResponse {
   Diagnostics diags;
 };
 
+// ApplyResourceChange, split by what it does (see ApplyChange). Apply-time
+// values are wholly known: Terraform resolves every unknown before apply.
+struct CreateRequest {
+  Value planned_state;
+  Value config;
+  std::string planned_private;
+};
+struct CreateResponse {
+  // Starts null: a failed Create that sets no state leaves nothing tracked.
+  // Whatever a Create may have made must be recorded here even on error.
+  Value new_state;
+  std::string private_data;
+  Diagnostics diags;
+};
+
+struct UpdateRequest {
+  Value prior_state;
+  Value planned_state;
+  Value config;
+  std::string planned_private;
+};
+struct UpdateResponse {
+  Value new_state;  // starts as the planned state
+  std::string private_data;
+  Diagnostics diags;
+};
+
+struct DeleteRequest {
+  Value prior_state;
+  std::string planned_private;
+};
+struct DeleteResponse {
+  // Without an error the object leaves state; with one, state keeps the prior
+  // object, since it may still exist.
+  Diagnostics diags;
+};
+
 struct ImportRequest {
   std::string id;
 };
@@ -66,6 +103,8 @@ struct ImportResponse {
   Diagnostics diags;
 };
 
+// A resource implements Read and what it supports of the rest; core does the
+// generic work around each hook (see ApplyChange and PlanChange).
 class Resource {
  public:
   virtual ~Resource() = default;
@@ -75,11 +114,28 @@ class Resource {
   // Default: project the stored JSON onto the current schema.
   virtual absl::StatusOr<Value> UpgradeState(int64_t version, absl::string_view json) const;
   virtual void Read(const ReadRequest& req, ReadResponse& resp) = 0;
-  // Default: the generic plan of PlanFromSchema (plan.h).
-  virtual void Plan(const PlanRequest& req, PlanResponse& resp);
-  virtual void Apply(const ApplyRequest& req, ApplyResponse& resp) = 0;
+  // Called after the generic plan of PlanFromSchema (plan.h) has filled
+  // `resp`, on create, update and destroy alike. Default: nothing to add.
+  virtual void ModifyPlan(const PlanRequest& req, PlanResponse& resp);
+  // Default: an error (the resource cannot be created).
+  virtual void Create(const CreateRequest& req, CreateResponse& resp);
+  // Default: the planned state becomes the new state, for resources whose
+  // updatable attributes live in state only.
+  virtual void Update(const UpdateRequest& req, UpdateResponse& resp);
+  // Default: nothing to remove remotely; the object leaves state.
+  virtual void Delete(const DeleteRequest& req, DeleteResponse& resp);
   virtual void Import(const ImportRequest& req, ImportResponse& resp);
 };
+
+// PlanResourceChange: PlanFromSchema, then the resource's ModifyPlan.
+void PlanChange(Resource& resource, const PlanRequest& req, PlanResponse& resp);
+
+// ApplyResourceChange, routed as Terraform means it: prior null = Create,
+// planned null = Delete, both set = Update. First checks that the object
+// acted on has every required attribute known and set; afterwards, that a
+// successful Create or Update produced a state. `resp` comes in holding the
+// prior state and the planned private data.
+void ApplyChange(Resource& resource, const ApplyRequest& req, ApplyResponse& resp);
 
 class DataSource {
  public:

@@ -211,7 +211,7 @@ bool Interrupted(const cloud::VpcepClient& client) {
 // the approval again.
 void RecordInterrupted(const Value& planned, const std::string& service_id,
                        const cloud::Connection& last, const std::string& known,
-                       core::ApplyResponse& resp) {
+                       core::CreateResponse& resp) {
   Value state = ConnectionState(planned, service_id, last);
   state = state.WithAttr("status", planned.Attr("status").is_known()
                                        ? planned.Attr("status")
@@ -278,8 +278,7 @@ void ConnectionApproval::ValidateConfig(const Value& config, Diagnostics& diags)
   ValidateDescription(config.Attr("description"), diags);
 }
 
-void ConnectionApproval::Plan(const core::PlanRequest& req, core::PlanResponse& resp) {
-  core::PlanFromSchema(schema_, req, resp);
+void ConnectionApproval::ModifyPlan(const core::PlanRequest& req, core::PlanResponse& resp) {
   if (req.proposed_new_state.is_null()) return;  // destroy
   if (req.prior_state.is_null()) {
     PlanCreate(req.config, resp);
@@ -379,16 +378,13 @@ void ConnectionApproval::PlanCreate(const Value& config, core::PlanResponse& res
 void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& resp) {
   const Value& state = req.current_state;
   if (state.is_null()) return;
-  absl::StatusOr<std::shared_ptr<const cloud::VpcepClient>> client = provider_.Client();
-  if (!client.ok()) {
-    resp.diags.AddStatus("Provider not configured", client.status());
-    return;
-  }
+  std::shared_ptr<const cloud::VpcepClient> client = Client(resp.diags);
+  if (client == nullptr) return;
   std::string service_id = state.Attr("service_id").AsString();
   std::string endpoint_id = state.Attr("endpoint_id").AsString();
   absl::StatusOr<std::optional<cloud::Connection>> found =
-      (*client)->watcher().Find(service_id, endpoint_id,
-                                cloud::Freshness::ForRead(kReadListingMaxAge));
+      client->watcher().Find(service_id, endpoint_id,
+                             cloud::Freshness::ForRead(kReadListingMaxAge));
   if (!found.ok()) {
     resp.diags.AddStatus(absl::StrCat("Cannot read approval ", service_id, "/", endpoint_id),
                          found.status());
@@ -408,38 +404,24 @@ void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& 
   resp.new_state = ConnectionState(state, service_id, **found);
 }
 
-void ConnectionApproval::Apply(const core::ApplyRequest& req, core::ApplyResponse& resp) {
+std::shared_ptr<const cloud::VpcepClient> ConnectionApproval::Client(
+    core::Diagnostics& diags) const {
   absl::StatusOr<std::shared_ptr<const cloud::VpcepClient>> client = provider_.Client();
   if (!client.ok()) {
-    resp.diags.AddStatus("Provider not configured", client.status());
-    return;
+    diags.AddStatus("Provider not configured", client.status());
+    return nullptr;
   }
-  // Terraform resolves every value before apply; an id still unknown (or a
-  // null one) would send a malformed request, so refuse it plainly.
-  const Value& target = req.planned_state.is_null() ? req.prior_state : req.planned_state;
-  for (const char* attr : {"service_id", "endpoint_id"}) {
-    const Value& v = target.Attr(attr);
-    if (!v.is_known() || v.is_null() || v.AsString().empty()) {
-      resp.diags.AddError(absl::StrCat("Missing ", attr),
-                          absl::StrCat(attr, " must be known and non-empty to apply."),
-                          {PathStep::Attr(attr)});
-    }
-  }
-  if (resp.diags.HasError()) return;
-  if (req.planned_state.is_null()) {
-    Delete(**client, req.prior_state, resp);
-  } else if (req.prior_state.is_null()) {
-    Create(**client, req.planned_state, resp);
-  } else {
-    Update(**client, req.prior_state, req.planned_state, resp);
-  }
+  return *std::move(client);
 }
 
 // In place: waiting for a connection that state shows `creating`, and the
 // description; timeouts and reject_on_delete live in state only.
-void ConnectionApproval::Update(const cloud::VpcepClient& client, const Value& prior,
-                                const Value& planned, core::ApplyResponse& resp) {
-  resp.new_state = planned;
+void ConnectionApproval::Update(const core::UpdateRequest& req, core::UpdateResponse& resp) {
+  std::shared_ptr<const cloud::VpcepClient> client_ptr = Client(resp.diags);
+  if (client_ptr == nullptr) return;
+  const cloud::VpcepClient& client = *client_ptr;
+  const Value& prior = req.prior_state;
+  const Value& planned = req.planned_state;
   Value current = prior;
   if (StillCreating(prior)) {
     std::string service_id = planned.Attr("service_id").AsString();
@@ -463,11 +445,14 @@ void ConnectionApproval::Update(const cloud::VpcepClient& client, const Value& p
   }
   if (planned.Attr("description").Equals(current.Attr("description"))) return;
   resp.new_state = current;
-  SetDescription(client, planned, resp);
+  SetDescription(client, planned, resp.new_state, resp.diags);
 }
 
-void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& planned,
-                                core::ApplyResponse& resp) {
+void ConnectionApproval::Create(const core::CreateRequest& req, core::CreateResponse& resp) {
+  std::shared_ptr<const cloud::VpcepClient> client_ptr = Client(resp.diags);
+  if (client_ptr == nullptr) return;
+  const cloud::VpcepClient& client = *client_ptr;
+  const Value& planned = req.planned_state;
   const cloud::ServiceWatcher& watcher = client.watcher();
   std::string service_id = planned.Attr("service_id").AsString();
   std::string endpoint_id = planned.Attr("endpoint_id").AsString();
@@ -586,18 +571,18 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
   const Value& description = planned.Attr("description");
   if (description.is_known() && !description.is_null() &&
       description.AsString() != (*done)->description) {
-    SetDescription(client, planned, resp);
+    SetDescription(client, planned, resp.new_state, resp.diags);
   }
 }
 
 void ConnectionApproval::SetDescription(const cloud::VpcepClient& client, const Value& planned,
-                                        core::ApplyResponse& resp) {
+                                        Value& new_state, Diagnostics& diags) {
   std::string service_id = planned.Attr("service_id").AsString();
   std::string endpoint_id = planned.Attr("endpoint_id").AsString();
   absl::StatusOr<std::vector<cloud::Connection>> updated =
       client.UpdateDescription(service_id, endpoint_id, planned.Attr("description").AsString());
   if (!updated.ok()) {
-    resp.diags.AddStatus(absl::StrCat("Cannot set the description of ", service_id, "/",
+    diags.AddStatus(absl::StrCat("Cannot set the description of ", service_id, "/",
                                       endpoint_id),
                          updated.status(), {PathStep::Attr("description")});
     return;
@@ -605,43 +590,41 @@ void ConnectionApproval::SetDescription(const cloud::VpcepClient& client, const 
   absl::StatusOr<std::optional<cloud::Connection>> found =
       client.watcher().Find(service_id, endpoint_id);
   if (found.ok() && found->has_value()) {
-    resp.new_state = ConnectionState(planned, service_id, **found);
+    new_state = ConnectionState(planned, service_id, **found);
   } else if (found.ok()) {
-    resp.diags.AddError("Connection vanished after its description was set",
+    diags.AddError("Connection vanished after its description was set",
                         absl::StrCat("Endpoint ", endpoint_id, " is no longer connected to "
                                      "service ", service_id, "."));
   } else {
     // Written but not read back: state keeps what it had, so the next plan
     // proposes the change again instead of recording an unconfirmed value.
-    resp.diags.AddStatus(absl::StrCat("Cannot read back ", service_id, "/", endpoint_id),
+    diags.AddStatus(absl::StrCat("Cannot read back ", service_id, "/", endpoint_id),
                          found.status());
   }
 }
 
-void ConnectionApproval::Delete(const cloud::VpcepClient& client, const Value& prior,
-                                core::ApplyResponse& resp) {
-  const cloud::ServiceWatcher& watcher = client.watcher();
+void ConnectionApproval::Delete(const core::DeleteRequest& req, core::DeleteResponse& resp) {
+  std::shared_ptr<const cloud::VpcepClient> client = Client(resp.diags);
+  if (client == nullptr) return;
+  const Value& prior = req.prior_state;
   std::string service_id = prior.Attr("service_id").AsString();
   std::string endpoint_id = prior.Attr("endpoint_id").AsString();
-  std::string what = absl::StrCat(service_id, "/", endpoint_id);
-  resp.new_state = prior;  // kept until the reject is confirmed
   const Value& reject = prior.Attr("reject_on_delete");
   if (reject.is_known() && !reject.is_null() && !reject.AsBool()) {
     core::LogInfo("reject_on_delete is false: leaving the connection as it is",
                   {{"service_id", service_id}, {"endpoint_id", endpoint_id}});
-    resp.new_state = Value::Null(prior.type());
     return;
   }
-
+  const cloud::ServiceWatcher& watcher = client->watcher();
+  std::string what = absl::StrCat(service_id, "/", endpoint_id);
   absl::Duration timeout =
       ParseTimeout(prior.Attr("timeouts"), "delete").value_or(kDefaultTimeout);
   absl::Time deadline = absl::Now() + timeout;
   absl::StatusOr<std::vector<cloud::Connection>> acted =
-      client.Act(service_id, api::kReject, endpoint_id, deadline);
+      client->Act(service_id, api::kReject, endpoint_id, deadline);
   if (!acted.ok()) {
     if (cloud::IsConnectionGone(acted.status()) || cloud::IsServiceGone(acted.status())) {
-      resp.new_state = Value::Null(prior.type());  // already gone: nothing to reject
-      return;
+      return;  // already gone: nothing to reject
     }
     if (ActionTookEffect(watcher, service_id, endpoint_id, acted.status(), {api::kRejected},
                          deadline) != true) {
@@ -656,9 +639,7 @@ void ConnectionApproval::Delete(const cloud::VpcepClient& client, const Value& p
   if (!done.ok()) {
     resp.diags.AddStatus(absl::StrCat("Rejection of ", what, " did not complete"),
                          done.status());
-    return;
   }
-  resp.new_state = Value::Null(prior.type());
 }
 
 void ConnectionApproval::Import(const core::ImportRequest& req, core::ImportResponse& resp) {

@@ -5,6 +5,7 @@
 #ifndef VPCEP_RESOURCES_CONNECTION_APPROVAL_CONNECTION_APPROVAL_H_
 #define VPCEP_RESOURCES_CONNECTION_APPROVAL_CONNECTION_APPROVAL_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -24,22 +25,21 @@ class ConnectionApproval : public core::Resource {
   const core::Schema& GetSchema() const override { return schema_; }
   void ValidateConfig(const core::Value& config, core::Diagnostics& diags) const override;
   void Read(const core::ReadRequest& req, core::ReadResponse& resp) override;
-  void Plan(const core::PlanRequest& req, core::PlanResponse& resp) override;
-  void Apply(const core::ApplyRequest& req, core::ApplyResponse& resp) override;
+  void ModifyPlan(const core::PlanRequest& req, core::PlanResponse& resp) override;
+  void Create(const core::CreateRequest& req, core::CreateResponse& resp) override;
+  void Update(const core::UpdateRequest& req, core::UpdateResponse& resp) override;
+  void Delete(const core::DeleteRequest& req, core::DeleteResponse& resp) override;
   void Import(const core::ImportRequest& req, core::ImportResponse& resp) override;
 
  private:
   // Plans known owner, marker id and creation time for a new approval.
   void PlanCreate(const core::Value& config, core::PlanResponse& resp);
-  void Create(const cloud::VpcepClient& client, const core::Value& planned,
-              core::ApplyResponse& resp);
-  void Update(const cloud::VpcepClient& client, const core::Value& prior,
-              const core::Value& planned, core::ApplyResponse& resp);
-  void Delete(const cloud::VpcepClient& client, const core::Value& prior,
-              core::ApplyResponse& resp);
-  // PUTs the planned description, then records the connection as listed.
+  // The API client, or an error in `diags` saying why there is none.
+  std::shared_ptr<const cloud::VpcepClient> Client(core::Diagnostics& diags) const;
+  // PUTs the planned description, then records the connection as listed in
+  // `new_state`.
   void SetDescription(const cloud::VpcepClient& client, const core::Value& planned,
-                      core::ApplyResponse& resp);
+                      core::Value& new_state, core::Diagnostics& diags);
 
   VpcepProvider& provider_;
   core::Schema schema_;
