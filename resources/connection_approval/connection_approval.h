@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "provider/cloud/client.h"
 #include "provider/core/provider.h"
+#include "resources/connection_approval/model.h"
 
 namespace vpcep::resources {
 
@@ -33,22 +34,14 @@ class ConnectionApproval : public core::Resource {
 
  private:
   // Plans known owner, marker id and creation time for a new approval.
-  void PlanCreate(const core::Value& config, core::PlanResponse& resp);
+  void PlanCreate(const ApprovalModel& config, ApprovalModel& planned, core::Diagnostics& diags);
   // The API client, or an error in `diags` saying why there is none.
   std::shared_ptr<const cloud::VpcepClient> Client(core::Diagnostics& diags) const;
-  // PUTs the planned description, then records the connection as listed in
-  // `new_state`.
-  void SetDescription(const cloud::VpcepClient& client, const core::Value& planned,
-                      core::Value& new_state, core::Diagnostics& diags);
 
   VpcepProvider& provider_;
   core::Schema schema_;
+  core::Type type_;  // of schema_
 };
-
-// `base` (planned or prior state) with every attribute the API reports
-// replaced by what `connection` of `service_id` says.
-core::Value ConnectionState(const core::Value& base, const std::string& service_id,
-                            const cloud::Connection& connection);
 
 // How old a listing a Read may use (see ServiceWatcher::Find): one plan refreshes all
 // approvals of a service from one listing, while waits always list afresh.

@@ -9,6 +9,9 @@
 #include "nlohmann/json.hpp"
 #include "provider/core/dispatcher.h"
 #include "provider/core/msgpack_codec.h"
+#include "provider/cloud/api_vocabulary.h"
+#include "resources/connection_approval/action_outcome.h"
+#include "resources/connection_approval/model.h"
 #include "resources/vpcep_provider.h"
 
 namespace vpcep::resources {
@@ -337,6 +340,74 @@ namespace {
 TEST(DefaultEndpoint, UsesTheRegionalHostAndTheEuDomain) {
   EXPECT_EQ(DefaultEndpoint("ap-southeast-1"), "https://vpcep.ap-southeast-1.myhuaweicloud.com");
   EXPECT_EQ(DefaultEndpoint("eu-west-101"), "https://vpcep.eu-west-101.myhuaweicloud.eu");
+}
+
+class ApprovalModelTest : public ::testing::Test {
+ protected:
+  VpcepProvider provider_;
+  Type type_ = core::ImpliedType(provider_.Resources()[0]->GetSchema().block);
+  Type timeouts_type_ = type_.attributes().at("timeouts");
+};
+
+// A plan's values survive the model: unknowns stay unknown, nulls null.
+TEST_F(ApprovalModelTest, PlannedValueRoundTripsWithItsUnknownsAndNulls) {
+  Value planned = Value::ObjectOf(
+      type_, {{"service_id", Value::String("svc")},
+              {"endpoint_id", Value::Unknown(Type::String())},
+              {"description", Value::Unknown(Type::String())},
+              {"reject_on_delete", Value::Bool(false)},
+              {"id", Value::Unknown(Type::String())},
+              {"marker_id", Value::Int(7)},
+              {"timeouts", Value::ObjectOf(timeouts_type_,
+                                           {{"create", Value::Unknown(Type::String())}})}});
+  ApprovalModel m = ApprovalModel::FromValue(planned);
+  EXPECT_TRUE(m.endpoint_id.is_unknown());
+  EXPECT_TRUE(m.domain_id.is_null());
+  EXPECT_EQ(m.marker_id.value(), 7);
+  ASSERT_TRUE(m.timeouts.has_value());
+  EXPECT_TRUE(m.timeouts.value().create.is_unknown());
+  EXPECT_TRUE(m.timeouts.value().del.is_null());
+  EXPECT_TRUE(m.ToValue(type_).Equals(planned)) << m.ToValue(type_);
+
+  Value no_timeouts = planned.WithAttr("timeouts", Value::Null(timeouts_type_));
+  EXPECT_TRUE(ApprovalModel::FromValue(no_timeouts).ToValue(type_).Equals(no_timeouts));
+}
+
+TEST_F(ApprovalModelTest, WithConnectionTakesWhatTheApiReportsAndKeepsTheRest) {
+  ApprovalModel planned;
+  planned.service_id = std::string("svc");
+  planned.endpoint_id = std::string("ep-1");
+  planned.reject_on_delete = false;
+  planned.timeouts = ApprovalTimeouts{std::string("5m"), core::Field<std::string>()};
+  cloud::Connection c;
+  c.id = "ep-1";
+  c.status = "accepted";
+  c.marker_id = 9;
+  c.domain_id = "d";
+  c.description = "";
+  ApprovalModel state = planned.WithConnection("svc", c);
+  EXPECT_EQ(state.id.value(), "svc/ep-1");
+  EXPECT_EQ(state.status.value(), "accepted");
+  EXPECT_EQ(state.marker_id.value(), 9);
+  EXPECT_TRUE(state.description.has_value()) << "an empty description is a value";
+  EXPECT_FALSE(state.RejectsOnDelete());
+  EXPECT_EQ(*state.CreateTimeout(), absl::Minutes(5));
+  EXPECT_EQ(*state.DeleteTimeout(), absl::Minutes(10)) << "the default";
+}
+
+TEST_F(ApprovalModelTest, TimeoutThatIsNotAPositiveDurationIsAnError) {
+  ApprovalModel m;
+  m.timeouts = ApprovalTimeouts{std::string("soon"), std::string("-1s")};
+  EXPECT_EQ(m.CreateTimeout().status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(m.DeleteTimeout().ok());
+  m.timeouts = core::Field<ApprovalTimeouts>::Unknown();
+  EXPECT_EQ(*m.CreateTimeout(), absl::Minutes(10)) << "unknown until apply: the default";
+}
+
+TEST(LandedStatuses, OneSetPerAction) {
+  EXPECT_THAT(LandedStatuses(api::kReceive),
+              ::testing::UnorderedElementsAre(api::kCreating, api::kAccepted, api::kFailed));
+  EXPECT_THAT(LandedStatuses(api::kReject), ::testing::ElementsAre(api::kRejected));
 }
 
 }  // namespace
