@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +10,7 @@
 #include "absl/types/span.h"
 #include "provider/cloud/api_vocabulary.h"
 #include "provider/cloud/client.h"
+#include "resources/service_connections/model.h"
 #include "resources/vpcep_provider.h"
 
 namespace vpcep::resources {
@@ -17,21 +19,6 @@ namespace {
 using core::PathStep;
 using core::Type;
 using core::Value;
-
-Type ErrorType() {
-  return Type::Object({{"code", Type::String()}, {"message", Type::String()}});
-}
-
-Type ConnectionType() {
-  return Type::Object({{"endpoint_id", Type::String()},
-                       {"marker_id", Type::Number()},
-                       {"domain_id", Type::String()},
-                       {"status", Type::String()},
-                       {"description", Type::String()},
-                       {"created_at", Type::String()},
-                       {"updated_at", Type::String()},
-                       {"errors", Type::List(ErrorType())}});
-}
 
 // `a`, `b` or `c`
 std::string BacktickedChoice(absl::Span<const absl::string_view> words) {
@@ -66,7 +53,7 @@ core::Schema DataSchema() {
                                            api::kAscending, "`.")),
       core::ComputedAttribute("id", Type::String(), "The service id."),
       core::ComputedAttribute(
-          "connections", Type::List(ConnectionType()),
+          "connections", Type::List(ConnectionObjectType()),
           "Matching connections: `endpoint_id`, `marker_id`, `domain_id`, `status`, "
           "`description`, `created_at`, `updated_at`, and `errors` (`code`, `message`) for "
           "failed ones."),
@@ -74,14 +61,9 @@ core::Schema DataSchema() {
   return s;
 }
 
-std::string OptString(const Value& config, const char* name) {
-  const Value& v = config.Attr(name);
-  return v.is_known() && !v.is_null() ? v.AsString() : "";
-}
-
-void CheckOneOf(const Value& config, const char* name,
+void CheckOneOf(const core::Field<std::string>& value, const char* name,
                 absl::Span<const absl::string_view> allowed, core::Diagnostics& diags) {
-  std::string v = OptString(config, name);
+  std::string v = value.value_or("");
   if (!v.empty() && std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
     diags.AddError(absl::StrCat("Invalid ", name),
                    absl::StrCat("\"", v, "\" is not one of: ", absl::StrJoin(allowed, ", "), "."),
@@ -92,13 +74,14 @@ void CheckOneOf(const Value& config, const char* name,
 }  // namespace
 
 ServiceConnections::ServiceConnections(VpcepProvider& provider)
-    : provider_(provider), schema_(DataSchema()) {}
+    : provider_(provider), schema_(DataSchema()), type_(core::ImpliedType(schema_.block)) {}
 
 void ServiceConnections::ValidateConfig(const Value& config, core::Diagnostics& diags) const {
   // `status` is not checked here: regional editions of the API differ in the
   // values they list, so the API itself answers an unknown one.
-  CheckOneOf(config, "sort_key", api::kSortKeys, diags);
-  CheckOneOf(config, "sort_dir", api::kSortDirs, diags);
+  ServiceConnectionsModel m = ServiceConnectionsModel::FromValue(config);
+  CheckOneOf(m.sort_key, "sort_key", api::kSortKeys, diags);
+  CheckOneOf(m.sort_dir, "sort_dir", api::kSortDirs, diags);
 }
 
 void ServiceConnections::Read(const Value& config, Value& state, core::Diagnostics& diags) {
@@ -109,41 +92,21 @@ void ServiceConnections::Read(const Value& config, Value& state, core::Diagnosti
     diags.AddStatus("Provider not configured", client.status());
     return;
   }
-  std::string service_id = config.Attr("service_id").AsString();
-  cloud::ListFilter filter;
-  filter.endpoint_id = OptString(config, "endpoint_id");
-  filter.marker_id = OptString(config, "marker_id");
-  filter.status = OptString(config, "status");
-  filter.sort_key = OptString(config, "sort_key");
-  filter.sort_dir = OptString(config, "sort_dir");
+  ServiceConnectionsModel m = ServiceConnectionsModel::FromValue(config);
+  const std::string& service_id = m.service_id.value();
   absl::StatusOr<std::vector<cloud::Connection>> list =
-      (*client)->ListConnections(service_id, filter);
+      (*client)->ListConnections(service_id, m.Filter());
   if (!list.ok()) {
     diags.AddStatus(absl::StrCat("Cannot list the connections of service ", service_id),
                     list.status(), {PathStep::Attr("service_id")});
     return;
   }
-  std::string domain = OptString(config, "domain_id");
-  std::vector<Value> items;
-  for (const cloud::Connection& c : *list) {
-    if (!domain.empty() && c.domain_id != domain) continue;
-    std::vector<Value> errors;
-    for (const cloud::ConnectionError& e : c.errors) {
-      errors.push_back(Value::Object(
-          {{"code", Value::String(e.code)}, {"message", Value::String(e.message)}}));
-    }
-    items.push_back(Value::ObjectOf(ConnectionType(),
-                                    {{"endpoint_id", Value::String(c.id)},
-                                     {"marker_id", Value::Int(c.marker_id)},
-                                     {"domain_id", Value::String(c.domain_id)},
-                                     {"status", Value::String(c.status)},
-                                     {"description", Value::String(c.description)},
-                                     {"created_at", Value::String(c.created_at)},
-                                     {"updated_at", Value::String(c.updated_at)},
-                                     {"errors", Value::List(ErrorType(), errors)}}));
+  const std::string domain = m.domain_id.value_or("");
+  for (cloud::Connection& c : *list) {
+    if (domain.empty() || c.domain_id == domain) m.connections.push_back(std::move(c));
   }
-  state = config.WithAttr("id", Value::String(service_id))
-              .WithAttr("connections", Value::List(ConnectionType(), items));
+  m.id = service_id;
+  state = m.ToValue(type_);
 }
 
 }  // namespace vpcep::resources

@@ -21,6 +21,7 @@ class ServiceConnections : public core::DataSource {
  private:
   VpcepProvider& provider_;
   core::Schema schema_;
+  core::Type type_;  // of schema_
 };
 
 }  // namespace vpcep::resources
