@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <optional>
 #include <utility>
@@ -16,6 +17,7 @@
 #include "provider/cloud/aksk_signer.h"
 #include "provider/core/log.h"
 #include "resources/connection_approval/connection_approval.h"
+#include "resources/provider_model.h"
 #include "resources/service_connections/service_connections.h"
 
 namespace vpcep::resources {
@@ -91,24 +93,18 @@ struct Setting {
 };
 
 // The configured value, else the environment variable.
-// nullopt when the configured value is not known yet (during plan).
-std::optional<Setting> Lookup(const Value& config, const char* attr, const char* env) {
-  const Value& v = config.Attr(attr);
-  if (!v.is_known()) return std::nullopt;
-  if (!v.is_null() && !v.AsString().empty()) {
-    return Setting{v.AsString(), absl::StrCat("`", attr, "`")};
+Setting Lookup(const core::Field<std::string>& configured, const char* attr, const char* env) {
+  if (configured.has_value() && !configured.value().empty()) {
+    return Setting{configured.value(), absl::StrCat("`", attr, "`")};
   }
   return Setting{Env(env), env};
 }
 
-std::optional<Setting> EndpointOverride(const Value& config) {
-  const Value& v = config.Attr("endpoints");
-  if (!v.is_known()) return std::nullopt;
-  if (!v.is_null()) {
-    auto it = v.MapElements().find("vpcep");
-    if (it != v.MapElements().end()) {
-      if (!it->second.is_known()) return std::nullopt;
-      if (!it->second.is_null()) return Setting{it->second.AsString(), "`endpoints.vpcep`"};
+Setting EndpointOverride(const ProviderModel& m) {
+  if (m.endpoints.has_value()) {
+    auto it = m.endpoints.value().find("vpcep");
+    if (it != m.endpoints.value().end() && it->second.has_value()) {
+      return Setting{it->second.value(), "`endpoints.vpcep`"};
     }
   }
   return Setting{Env("HW_VPCEP_ENDPOINT"), "HW_VPCEP_ENDPOINT"};
@@ -198,16 +194,123 @@ void CheckEndpoint(const Setting& endpoint, bool allow_http, Diagnostics& diags)
   }
 }
 
-std::string CleanedHeaderValue(const Value& config, const char* attr, const char* env,
-                               Diagnostics& diags) {
-  Setting s = *Lookup(config, attr, env);
+std::string CleanedHeaderValue(const core::Field<std::string>& configured, const char* attr,
+                               const char* env, Diagnostics& diags) {
+  Setting s = Lookup(configured, attr, env);
   CleanHeaderValue(s, attr, diags);
   return s.value;
 }
 
-bool BoolSetting(const Value& config, const char* attr, const char* env) {
-  const Value& v = config.Attr(attr);
-  return v.is_null() ? EnvTrue(env) : v.AsBool();
+bool BoolSetting(const core::Field<bool>& configured, const char* env) {
+  return configured.has_value() ? configured.value() : EnvTrue(env);
+}
+
+// What Configure resolved from the configuration and the environment.
+struct Settings {
+  std::string region;
+  std::string endpoint;  // "" = the region's default
+  std::string project;
+  std::string ak;
+  std::string sk;
+  std::string security_token;
+  std::string token;
+  bool insecure = false;
+  int max_retries = cloud::ClientOptions().max_retries;
+  absl::Duration request_timeout = cloud::ClientOptions().request_timeout;
+};
+
+// max_retries is validated with the configuration; its variable only here.
+int MaxRetries(const ProviderModel& m, Diagnostics& diags) {
+  if (m.max_retries.has_value()) return static_cast<int>(m.max_retries.value());
+  int n = 0;
+  if (!absl::SimpleAtoi(Env("HW_MAX_RETRIES"), &n)) return cloud::ClientOptions().max_retries;
+  if (n < 0 || n > 20) {
+    diags.AddError("Invalid HW_MAX_RETRIES", "HW_MAX_RETRIES must be from 0 to 20.",
+                   {PathStep::Attr("max_retries")});
+  }
+  return n;
+}
+
+// Each setting from the configuration, else its HW_* variable, checked on
+// its own; header values are cleaned before anything is sent.
+Settings Resolve(const ProviderModel& m, Diagnostics& diags) {
+  Settings s;
+  Setting region = Lookup(m.region, "region", "HW_REGION_NAME");
+  CheckRegion(region, diags);
+  s.region = region.value;
+  s.project = CleanedHeaderValue(m.project_id, "project_id", "HW_PROJECT_ID", diags);
+  s.ak = CleanedHeaderValue(m.access_key, "access_key", "HW_ACCESS_KEY", diags);
+  s.sk = CleanedHeaderValue(m.secret_key, "secret_key", "HW_SECRET_KEY", diags);
+  s.security_token =
+      CleanedHeaderValue(m.security_token, "security_token", "HW_SECURITY_TOKEN", diags);
+  s.token = CleanedHeaderValue(m.auth_token, "auth_token", "HW_AUTH_TOKEN", diags);
+  Setting endpoint = EndpointOverride(m);
+  s.endpoint = endpoint.value;
+  if (!s.endpoint.empty()) {
+    CheckEndpoint(endpoint, BoolSetting(m.allow_insecure_http, "HW_ALLOW_INSECURE_HTTP"), diags);
+  }
+  s.insecure = BoolSetting(m.insecure, "HW_INSECURE");
+  s.max_retries = MaxRetries(m, diags);
+  if (m.request_timeout.has_value()) {
+    (void)absl::ParseDuration(m.request_timeout.value(), &s.request_timeout);  // validated
+  }
+  return s;
+}
+
+// The settings that must be there, and credentials that fit together.
+void CheckComplete(const Settings& s, Diagnostics& diags) {
+  if (s.endpoint.empty() && s.region.empty()) {
+    diags.AddError("Missing region",
+                   "Set `region` (or HW_REGION_NAME), or an endpoint override in "
+                   "`endpoints = { vpcep = \"https://...\" }`.",
+                   {PathStep::Attr("region")});
+  }
+  if (s.project.empty()) {
+    diags.AddError("Missing project_id",
+                   "Set `project_id` or HW_PROJECT_ID: the VPCEP API addresses resources by "
+                   "project.",
+                   {PathStep::Attr("project_id")});
+  }
+  if (!s.ak.empty() && s.sk.empty()) {
+    diags.AddError("Incomplete credentials",
+                   "access_key is set but secret_key is not (nor HW_SECRET_KEY).",
+                   {PathStep::Attr("secret_key")});
+  } else if (s.ak.empty() && !s.sk.empty()) {
+    diags.AddError("Incomplete credentials",
+                   "secret_key is set but access_key is not (nor HW_ACCESS_KEY).",
+                   {PathStep::Attr("access_key")});
+  } else if (!s.security_token.empty() && s.ak.empty()) {
+    diags.AddError("Incomplete credentials",
+                   "security_token belongs to temporary AK/SK credentials: set access_key and "
+                   "secret_key too.",
+                   {PathStep::Attr("security_token")});
+  } else if (!s.ak.empty() && !s.token.empty()) {
+    diags.AddError("Conflicting credentials",
+                   "Both AK/SK and auth_token are set (in the configuration or HW_* variables); "
+                   "use one of them.",
+                   {PathStep::Attr("auth_token")});
+  } else if (s.ak.empty() && s.token.empty()) {
+    diags.AddError("Missing credentials",
+                   "Set access_key and secret_key (or HW_ACCESS_KEY and HW_SECRET_KEY), or "
+                   "auth_token (or HW_AUTH_TOKEN).",
+                   {PathStep::Attr("access_key")});
+  }
+}
+
+cloud::ClientOptions ClientOptionsFor(const Settings& s) {
+  cloud::ClientOptions options;
+  options.endpoint = s.endpoint.empty() ? DefaultEndpoint(s.region) : s.endpoint;
+  options.project_id = s.project;
+  options.max_retries = s.max_retries;
+  options.request_timeout = s.request_timeout;
+  return options;
+}
+
+std::shared_ptr<cloud::Authenticator> AuthenticatorFor(const Settings& s) {
+  if (!s.ak.empty()) {
+    return std::make_shared<cloud::AkSkAuth>(s.ak, s.sk, s.security_token, s.project);
+  }
+  return std::make_shared<cloud::TokenAuth>(s.token);
 }
 
 }  // namespace
@@ -248,38 +351,35 @@ std::vector<core::DataSource*> VpcepProvider::DataSources() {
 }
 
 void VpcepProvider::ValidateConfig(const Value& config, Diagnostics& diags) const {
-  const Value& endpoints = config.Attr("endpoints");
-  if (endpoints.is_known() && !endpoints.is_null()) {
-    for (const auto& [key, value] : endpoints.MapElements()) {
+  ProviderModel m = ProviderModel::FromValue(config);
+  if (m.endpoints.has_value()) {
+    for (const auto& [key, value] : m.endpoints.value()) {
       if (key != "vpcep") {
         diags.AddError("Unsupported endpoint override",
                        absl::StrCat("\"", key, "\" is not a service of this provider; the only "
                                     "supported key is \"vpcep\"."),
                        {PathStep::Attr("endpoints"), PathStep::Key(key)});
-      } else if (value.is_known() && !value.is_null() &&
-                 value.AsString().rfind("http://", 0) != 0 &&
-                 value.AsString().rfind("https://", 0) != 0) {
+      } else if (value.has_value() && !absl::StartsWith(value.value(), "http://") &&
+                 !absl::StartsWith(value.value(), "https://")) {
         diags.AddError("Invalid endpoint URL", "The vpcep endpoint must start with https:// "
                        "(or http:// for a local simulator).",
                        {PathStep::Attr("endpoints"), PathStep::Key(key)});
       }
     }
   }
-  const Value& retries = config.Attr("max_retries");
-  if (retries.is_known() && !retries.is_null()) {
-    absl::StatusOr<int64_t> n = retries.AsInt();
-    if (!n.ok() || *n < 0 || *n > 20) {
+  if (m.max_retries.has_value()) {
+    double n = m.max_retries.value();
+    if (n != std::floor(n) || n < 0 || n > 20) {
       diags.AddError("Invalid max_retries", "max_retries must be a whole number from 0 to 20.",
                      {PathStep::Attr("max_retries")});
     }
   }
-  const Value& timeout = config.Attr("request_timeout");
   absl::Duration d;
-  if (timeout.is_known() && !timeout.is_null() &&
-      (!absl::ParseDuration(timeout.AsString(), &d) || d <= absl::ZeroDuration())) {
+  if (m.request_timeout.has_value() &&
+      (!absl::ParseDuration(m.request_timeout.value(), &d) || d <= absl::ZeroDuration())) {
     diags.AddError("Invalid request_timeout",
-                   absl::StrCat("\"", timeout.AsString(), "\" is not a positive duration such "
-                                "as \"30s\" or \"2m\"."),
+                   absl::StrCat("\"", m.request_timeout.value(), "\" is not a positive duration "
+                                "such as \"30s\" or \"2m\"."),
                    {PathStep::Attr("request_timeout")});
   }
 }
@@ -295,94 +395,22 @@ void VpcepProvider::Configure(const Value& config, absl::string_view terraform_v
     unconfigured_reason_ = "the provider configuration depends on values not known until apply";
     return;
   }
-  Setting region_setting = *Lookup(config, "region", "HW_REGION_NAME");
-  CheckRegion(region_setting, diags);
-  std::string region = region_setting.value;
-  // Header values, checked before anything is sent.
-  std::string project = CleanedHeaderValue(config, "project_id", "HW_PROJECT_ID", diags);
-  std::string ak = CleanedHeaderValue(config, "access_key", "HW_ACCESS_KEY", diags);
-  std::string sk = CleanedHeaderValue(config, "secret_key", "HW_SECRET_KEY", diags);
-  std::string security_token =
-      CleanedHeaderValue(config, "security_token", "HW_SECURITY_TOKEN", diags);
-  std::string token = CleanedHeaderValue(config, "auth_token", "HW_AUTH_TOKEN", diags);
-  Setting endpoint_setting = *EndpointOverride(config);
-  std::string endpoint = endpoint_setting.value;
-  if (!endpoint.empty()) {
-    CheckEndpoint(endpoint_setting, BoolSetting(config, "allow_insecure_http",
-                                                "HW_ALLOW_INSECURE_HTTP"), diags);
-  }
-  bool insecure = BoolSetting(config, "insecure", "HW_INSECURE");
-  cloud::ClientOptions options;
-  if (const Value& v = config.Attr("max_retries"); !v.is_null()) {
-    options.max_retries = static_cast<int>(v.AsInt().value_or(options.max_retries));
-  } else if (int n = 0; absl::SimpleAtoi(Env("HW_MAX_RETRIES"), &n)) {
-    if (n < 0 || n > 20) {
-      diags.AddError("Invalid HW_MAX_RETRIES", "HW_MAX_RETRIES must be from 0 to 20.",
-                     {PathStep::Attr("max_retries")});
-    }
-    options.max_retries = n;
-  }
-  if (const Value& v = config.Attr("request_timeout"); !v.is_null()) {
-    (void)absl::ParseDuration(v.AsString(), &options.request_timeout);  // validated above
-  }
-
-  if (endpoint.empty() && region.empty()) {
-    diags.AddError("Missing region",
-                   "Set `region` (or HW_REGION_NAME), or an endpoint override in "
-                   "`endpoints = { vpcep = \"https://...\" }`.",
-                   {PathStep::Attr("region")});
-  }
-  if (project.empty()) {
-    diags.AddError("Missing project_id",
-                   "Set `project_id` or HW_PROJECT_ID: the VPCEP API addresses resources by "
-                   "project.",
-                   {PathStep::Attr("project_id")});
-  }
-  if (!ak.empty() && sk.empty()) {
-    diags.AddError("Incomplete credentials",
-                   "access_key is set but secret_key is not (nor HW_SECRET_KEY).",
-                   {PathStep::Attr("secret_key")});
-  } else if (ak.empty() && !sk.empty()) {
-    diags.AddError("Incomplete credentials",
-                   "secret_key is set but access_key is not (nor HW_ACCESS_KEY).",
-                   {PathStep::Attr("access_key")});
-  } else if (!security_token.empty() && ak.empty()) {
-    diags.AddError("Incomplete credentials",
-                   "security_token belongs to temporary AK/SK credentials: set access_key and "
-                   "secret_key too.",
-                   {PathStep::Attr("security_token")});
-  } else if (!ak.empty() && !token.empty()) {
-    diags.AddError("Conflicting credentials",
-                   "Both AK/SK and auth_token are set (in the configuration or HW_* variables); "
-                   "use one of them.",
-                   {PathStep::Attr("auth_token")});
-  } else if (ak.empty() && token.empty()) {
-    diags.AddError("Missing credentials",
-                   "Set access_key and secret_key (or HW_ACCESS_KEY and HW_SECRET_KEY), or "
-                   "auth_token (or HW_AUTH_TOKEN).",
-                   {PathStep::Attr("access_key")});
-  }
+  Settings settings = Resolve(ProviderModel::FromValue(config), diags);
+  CheckComplete(settings, diags);
   if (diags.HasError()) return;
-
-  options.endpoint = endpoint.empty() ? DefaultEndpoint(region) : endpoint;
-  options.project_id = project;
-  std::shared_ptr<cloud::Authenticator> auth;
-  if (!ak.empty()) {
-    auth = std::make_shared<cloud::AkSkAuth>(ak, sk, security_token, project);
-  } else {
-    auth = std::make_shared<cloud::TokenAuth>(token);
-  }
+  cloud::ClientOptions options = ClientOptionsFor(settings);
   std::shared_ptr<cloud::HttpTransport> transport = transport_;
   if (!transport) {
     cloud::HttpOptions http = cloud::HttpOptions::FromEnvironment();
-    http.insecure = insecure;
+    http.insecure = settings.insecure;
     http.user_agent = UserAgent(terraform_version);
     transport = std::make_shared<cloud::CurlTransport>(http);
   }
-  auto client = std::make_shared<const cloud::VpcepClient>(options, transport, auth, &stop());
+  auto client = std::make_shared<const cloud::VpcepClient>(options, transport,
+                                                           AuthenticatorFor(settings), &stop());
   core::LogInfo("provider configured",
                 {{"endpoint", options.endpoint},
-                 {"auth", ak.empty() ? "token" : "aksk"},
+                 {"auth", settings.ak.empty() ? "token" : "aksk"},
                  {"terraform_version", std::string(terraform_version)}});
   std::lock_guard<std::mutex> lock(mu_);
   client_ = std::move(client);

@@ -15,6 +15,10 @@ Field<int64_t> IntField(const Value& v) {
   return FieldFrom<int64_t>(v, [](const Value& n) { return *n.AsInt(); });
 }
 
+Field<double> NumberField(const Value& v) {
+  return FieldFrom<double>(v, [](const Value& n) { return n.AsDouble(); });
+}
+
 Value ToValue(const Field<std::string>& f) {
   return ValueFrom(f, Type::String(), [](const std::string& s) { return Value::String(s); });
 }

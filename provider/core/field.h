@@ -70,6 +70,8 @@ Field<bool> BoolField(const Value& v);
 // A number that is not an int64 reads as null: the models hold ids and
 // counts only.
 Field<int64_t> IntField(const Value& v);
+// The nearest double: for settings whose range a validation checks.
+Field<double> NumberField(const Value& v);
 
 Value ToValue(const Field<std::string>& f);
 Value ToValue(const Field<bool>& f);

@@ -204,5 +204,25 @@ TEST_F(ProviderConfigTest, TrailingNewlineIsTrimmedWithAWarning) {
   EXPECT_EQ(api_->Header(0, "X-Auth-Token"), "tok");
 }
 
+TEST_F(ProviderConfigTest, MaxRetriesMustBeAWholeNumberInRange) {
+  for (const Value& n : {Value::Number(1.5), Value::Int(-1), Value::Int(21)}) {
+    Diagnostics d = Configure(Config("https://vpcep.example", {{"max_retries", n}}));
+    ASSERT_TRUE(d.HasError()) << n;
+    EXPECT_EQ(FirstPath(d), "max_retries");
+  }
+  EXPECT_FALSE(Configure(Config("https://vpcep.example", {{"max_retries", Value::Int(20)}}))
+                   .HasError());
+  auto client = provider_.Client();
+  ASSERT_TRUE(client.ok());
+  EXPECT_EQ((*client)->options().max_retries, 20);
+}
+
+TEST_F(ProviderConfigTest, UnknownValuesWaitForApplyWithoutAnError) {
+  Diagnostics d =
+      Configure(Config("https://vpcep.example", {{"auth_token", Value::Unknown(Type::String())}}));
+  EXPECT_FALSE(d.HasError()) << Text(d);
+  EXPECT_THAT(std::string(provider_.Client().status().message()), HasSubstr("not known until"));
+}
+
 }  // namespace
 }  // namespace vpcep::resources

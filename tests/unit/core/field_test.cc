@@ -42,5 +42,11 @@ TEST(Field, NumberThatIsNotAnInt64ReadsAsNull) {
   EXPECT_TRUE(IntField(Value::NumberFromString("18446744073709551616")).is_null());
 }
 
+TEST(Field, NumberFieldReadsTheNearestDouble) {
+  EXPECT_EQ(NumberField(Value::Number(1.5)).value(), 1.5);
+  EXPECT_EQ(NumberField(Value::Int(20)).value(), 20.0);
+  EXPECT_TRUE(NumberField(Value::Unknown(Type::Number())).is_unknown());
+}
+
 }  // namespace
 }  // namespace vpcep::core
