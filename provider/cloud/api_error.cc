@@ -20,13 +20,24 @@ std::string StringField(const nlohmann::json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-absl::StatusCode CodeFor(int http_status) {
-  if (http_status == 401) return absl::StatusCode::kUnauthenticated;
-  if (http_status == 403) return absl::StatusCode::kPermissionDenied;
-  if (http_status == 404) return absl::StatusCode::kNotFound;
-  if (http_status == 429) return absl::StatusCode::kResourceExhausted;
-  if (http_status >= 500) return absl::StatusCode::kUnavailable;
-  return absl::StatusCode::kFailedPrecondition;
+bool CodeIn(absl::string_view code, std::initializer_list<absl::string_view> codes) {
+  for (absl::string_view c : codes) {
+    if (absl::EqualsIgnoreCase(code, c)) return true;
+  }
+  return false;
+}
+
+namespace codes = api::codes;
+
+bool ThrottledCode(absl::string_view code) {
+  return CodeIn(code, {codes::kGatewayThrottled, codes::kThrottled});
+}
+
+bool ServiceGoneCode(absl::string_view code) { return CodeIn(code, {codes::kServiceNotFound}); }
+
+bool GoneCode(absl::string_view code) {
+  return ServiceGoneCode(code) || CodeIn(code, {codes::kEndpointNotFound, codes::kEndpointDeleted,
+                                                codes::kNotServiceEndpoint});
 }
 
 }  // namespace
@@ -55,12 +66,34 @@ ApiError ParseApiError(const HttpResponse& response) {
   return e;
 }
 
+absl::StatusCode CanonicalCode(const ApiError& error) {
+  const absl::string_view code = error.code;
+  // Abseil: kUnavailable when the client can retry just the failing call.
+  if (error.http_status == 429 || ThrottledCode(code)) return absl::StatusCode::kUnavailable;
+  if (CodeIn(code, {codes::kServiceUnavailable, codes::kEndpointDeleting,
+                    codes::kEndpointCreating})) {
+    return absl::StatusCode::kUnavailable;
+  }
+  if (GoneCode(code)) return absl::StatusCode::kNotFound;
+  if (CodeIn(code, {codes::kAlreadyConnected})) return absl::StatusCode::kAlreadyExists;
+  if (CodeIn(code, {codes::kInvalidParameter, codes::kInvalidLimit, codes::kInvalidOffset,
+                    codes::kInvalidSortKey, codes::kInvalidSortDir, codes::kInvalidStatus,
+                    codes::kInvalidMarkerId, codes::kInvalidAction, codes::kOneEndpointOnly})) {
+    return absl::StatusCode::kInvalidArgument;
+  }
+  if (error.http_status == 401) return absl::StatusCode::kUnauthenticated;
+  if (error.http_status == 403) return absl::StatusCode::kPermissionDenied;
+  if (error.http_status == 404) return absl::StatusCode::kNotFound;
+  if (error.http_status >= 500) return absl::StatusCode::kUnavailable;
+  return absl::StatusCode::kFailedPrecondition;
+}
+
 absl::Status ApiErrorStatus(absl::string_view operation, const ApiError& error) {
   std::string text = absl::StrCat(operation, " failed: HTTP ", error.http_status);
   if (!error.code.empty()) absl::StrAppend(&text, " ", error.code);
   if (!error.message.empty()) absl::StrAppend(&text, ": ", error.message);
   if (!error.request_id.empty()) absl::StrAppend(&text, " (request id ", error.request_id, ")");
-  absl::Status s(CodeFor(error.http_status), text);
+  absl::Status s(CanonicalCode(error), text);
   s.SetPayload(kCodePayload, absl::Cord(error.code));
   s.SetPayload(kHttpPayload, absl::Cord(absl::StrCat(error.http_status)));
   return s;
@@ -82,25 +115,31 @@ bool HasApiCode(const absl::Status& status, absl::string_view code) {
   return absl::EqualsIgnoreCase(ApiErrorCode(status), code);
 }
 
+bool IsRetryable(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kUnavailable ||
+         status.code() == absl::StatusCode::kDeadlineExceeded;
+}
+
 bool IsThrottled(const absl::Status& status) {
-  return ApiHttpStatus(status) == 429 || HasApiCode(status, api::codes::kGatewayThrottled) ||
-         HasApiCode(status, api::codes::kThrottled);
+  return ApiHttpStatus(status) == 429 || ThrottledCode(ApiErrorCode(status));
+}
+
+bool IsOutcomeUnknown(const absl::Status& status) {
+  if (status.ok()) return false;
+  int http = ApiHttpStatus(status);
+  return http == 0 || http >= 500;
+}
+
+bool IsGone(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kNotFound && GoneCode(ApiErrorCode(status));
 }
 
 bool IsServiceGone(const absl::Status& status) {
-  return HasApiCode(status, api::codes::kServiceNotFound);
+  return status.code() == absl::StatusCode::kNotFound && ServiceGoneCode(ApiErrorCode(status));
 }
 
-bool IsConnectionGone(const absl::Status& status) {
-  for (absl::string_view code : {api::codes::kEndpointNotFound, api::codes::kEndpointDeleted,
-                                 api::codes::kNotServiceEndpoint}) {
-    if (HasApiCode(status, code)) return true;
-  }
-  return false;
-}
-
-bool IsAlreadyConnected(const absl::Status& status) {
-  return HasApiCode(status, api::codes::kAlreadyConnected);
+bool IsAlreadyAccepted(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kAlreadyExists;
 }
 
 }  // namespace vpcep::cloud

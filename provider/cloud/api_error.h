@@ -1,13 +1,29 @@
-// The API's error model. Failures are absl::Status values whose message names
-// the operation, HTTP status, API error code, message and request id; the code
-// and HTTP status also ride along as payloads so callers can branch on them.
+// The API's error model. A failed call is an absl::Status whose code says
+// what the failure means, by Abseil's canonical codes, and whose message
+// names the operation, HTTP status, API error code, message and request id
+// (what diagnostics print). The API code and HTTP status also ride along as
+// payloads, for the predicates below and for tests.
+//
+// Canonical codes by meaning (the API code decides where it has one):
+//   kUnavailable        throttled (HTTP 429, APIGW.0308, and EndPoint.0022 on
+//                       HTTP 400), server errors (5xx), a service or endpoint
+//                       between states (EndPoint.2004, .2018, .2019): retrying
+//                       the same call with backoff can succeed;
+//   kNotFound           the service or the connection is gone (EndPoint.2003,
+//                       .2006, .2008, .2013) and other 404s;
+//   kAlreadyExists      the endpoint is already connected (EndPoint.2014);
+//   kInvalidArgument    a parameter the API refused (EndPoint.0002, .0006,
+//                       .0010, .0017-.0019, .0021, .2027, .2031);
+//   kUnauthenticated / kPermissionDenied   HTTP 401 / 403;
+//   kFailedPrecondition any other refusal: not until something is fixed.
+// Callers branch on the predicates, never on API code strings.
 #ifndef VPCEP_PROVIDER_CLOUD_API_ERROR_H_
 #define VPCEP_PROVIDER_CLOUD_API_ERROR_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "provider/cloud/http.h"
 
 namespace vpcep::cloud {
@@ -23,6 +39,9 @@ struct ApiError {
 // {"error_code","error_msg","request_id"} and {"error":{"code","message"}}.
 ApiError ParseApiError(const HttpResponse& response);
 
+// The canonical code of `error`, by the table above.
+absl::StatusCode CanonicalCode(const ApiError& error);
+
 absl::Status ApiErrorStatus(absl::string_view operation, const ApiError& error);
 
 // The API error code carried by `status`, or "" when it has none.
@@ -31,18 +50,26 @@ int ApiHttpStatus(const absl::Status& status);
 
 // Whether `status` carries the API error `code`. Compared without regard to
 // case: the API's own documents spell both `EndPoint.2013` and `Endpoint.2013`.
+// For cloud/ itself; everything above uses the predicates.
 bool HasApiCode(const absl::Status& status, absl::string_view code);
 
-// The API or its gateway asked the caller to slow down (HTTP 429 / APIGW.0308,
-// or HTTP 400 EndPoint.0022).
+// A failed call that may succeed if made again: kUnavailable (throttling,
+// server errors, transitional states, network failures) or kDeadlineExceeded
+// (no answer in time). Never a stop request, 401 or 403.
+bool IsRetryable(const absl::Status& status);
+// The API or its gateway asked the caller to slow down.
 bool IsThrottled(const absl::Status& status);
-// The endpoint service does not exist (HTTP 400 EndPoint.2003).
+// No answer at all, or a server error that may have come after the work was
+// done: the call may have taken effect.
+bool IsOutcomeUnknown(const absl::Status& status);
+// The service, or the endpoint's connection to it, does not exist (any
+// more), on the API's own word: a bare 404, which a proxy or a wrong
+// endpoint may answer, is not taken for it.
+bool IsGone(const absl::Status& status);
+// The endpoint service itself does not exist (so none of its connections do).
 bool IsServiceGone(const absl::Status& status);
-// The endpoint is not (or no longer) connected to the service: it does not
-// exist, was deleted, or does not belong to the service.
-bool IsConnectionGone(const absl::Status& status);
-// `receive` of an endpoint that is already connected (EndPoint.2014).
-bool IsAlreadyConnected(const absl::Status& status);
+// `receive` of an endpoint that is already connected.
+bool IsAlreadyAccepted(const absl::Status& status);
 
 }  // namespace vpcep::cloud
 

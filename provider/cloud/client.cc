@@ -125,24 +125,6 @@ absl::StatusOr<Connection> ParseConnection(absl::string_view json_text) {
   return FromJson(j);
 }
 
-bool OutcomeUnknown(const absl::Status& status) {
-  int http = ApiHttpStatus(status);
-  return http == 0 || http >= 500;
-}
-
-bool IsRetryable(const absl::Status& status) {
-  if (status.ok() || status.code() == absl::StatusCode::kCancelled) return false;
-  int http = ApiHttpStatus(status);
-  if (http == 0) return status.code() == absl::StatusCode::kUnavailable ||
-                        status.code() == absl::StatusCode::kDeadlineExceeded;  // network
-  if (http == 429 || http >= 500) return true;
-  for (absl::string_view code : {api::codes::kThrottled, api::codes::kServiceUnavailable,
-                                 api::codes::kEndpointDeleting, api::codes::kEndpointCreating}) {
-    if (HasApiCode(status, code)) return true;
-  }
-  return false;
-}
-
 Backoff::Backoff(const ClientOptions& options, absl::Time deadline, const core::StopSignal* stop)
     : options_(options), deadline_(deadline), stop_(stop), delay_(options.initial_backoff) {}
 
@@ -251,7 +233,7 @@ absl::StatusOr<HttpResponse> VpcepClient::Call(absl::string_view operation, Http
     if (!retry_safe || !call.retry) return resp.status();
     // Sending again what already took effect is at best wasted and at worst
     // refused (accepting an accepted connection is an error), so ask first.
-    if (landed && IsRetryable(resp.status()) && OutcomeUnknown(resp.status()) && landed()) {
+    if (landed && IsRetryable(resp.status()) && IsOutcomeUnknown(resp.status()) && landed()) {
       core::LogInfo("API call took effect although its answer was lost; not sending it again",
                     {{"operation", std::string(operation)},
                      {"error", std::string(resp.status().message())}});

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "provider/cloud/api_error.h"
 #include "provider/cloud/api_vocabulary.h"
 #include "provider/cloud/auth.h"
 #include "provider/cloud/http.h"
@@ -168,14 +169,6 @@ class VpcepClient {
   mutable RateGate gate_;
   std::unique_ptr<ServiceWatcher> watcher_;
 };
-
-// Whether a failed call may be retried: network errors, 5xx, 429 and the
-// API's throttling / temporarily-unavailable codes. Never 401/403.
-bool IsRetryable(const absl::Status& status);
-
-// No answer at all, or a server error that may have come after the work was
-// done: the call may have taken effect.
-bool OutcomeUnknown(const absl::Status& status);
 
 // Retries with capped, jittered exponential backoff: Next() sleeps before the
 // next attempt, or says there is none (attempts used up, no time left before

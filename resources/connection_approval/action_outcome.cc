@@ -32,7 +32,7 @@ std::optional<bool> ActionOutcome::Landed() const {
 }
 
 std::optional<bool> ActionOutcome::LandedDespite(const absl::Status& failure) const {
-  if (!cloud::IsRetryable(failure) && !cloud::OutcomeUnknown(failure)) return false;
+  if (!cloud::IsRetryable(failure) && !cloud::IsOutcomeUnknown(failure)) return false;
   return Landed();
 }
 

@@ -105,7 +105,7 @@ std::optional<cloud::Connection> LookBeforeReceive(const Approving& a, Diagnosti
 bool ReceiveFailed(const Approving& a, const cloud::Connection& current,
                    const ActionOutcome& outcome, const absl::Status& failure,
                    core::CreateResponse& resp) {
-  if (cloud::IsConnectionGone(failure)) {
+  if (cloud::IsGone(failure)) {
     // Deleted since the look before it (endpoints come and go on a busy
     // service): nothing was accepted.
     resp.diags.AddError(absl::StrCat("Cannot approve ", a.what()),
@@ -114,7 +114,7 @@ bool ReceiveFailed(const Approving& a, const cloud::Connection& current,
                         {PathStep::Attr("endpoint_id")});
     return false;
   }
-  if (cloud::IsAlreadyConnected(failure)) return true;
+  if (cloud::IsAlreadyAccepted(failure)) return true;
   std::optional<bool> landed = outcome.LandedDespite(failure);
   if (landed == true) return true;
   if (!landed.has_value() && Interrupted(a.client)) {

@@ -173,8 +173,7 @@ std::optional<cloud::Connection> LookUpForPlan(const cloud::ServiceWatcher& watc
       watcher.Find(service_id, endpoint_id, cloud::Freshness::ForNewApproval(kReadListingMaxAge),
                    deadline);
   if (!found.ok()) {
-    if (cloud::IsRetryable(found.status()) ||
-        found.status().code() == absl::StatusCode::kDeadlineExceeded) {
+    if (cloud::IsRetryable(found.status())) {
       diags.AddWarning(
           "Connection not looked up at plan time",
           absl::StrCat("The API could not be asked about endpoint ", endpoint_id, " of service ",
@@ -419,7 +418,7 @@ void ConnectionApproval::Delete(const core::DeleteRequest& req, core::DeleteResp
   absl::StatusOr<std::vector<cloud::Connection>> acted =
       client->Act(service_id, api::kReject, endpoint_id, deadline);
   if (!acted.ok()) {
-    if (cloud::IsConnectionGone(acted.status()) || cloud::IsServiceGone(acted.status())) {
+    if (cloud::IsGone(acted.status())) {
       return;  // already gone: nothing to reject
     }
     ActionOutcome outcome(client->watcher(), service_id, endpoint_id, api::kReject, deadline);
