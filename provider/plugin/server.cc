@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -147,111 +148,99 @@ sigset_t BlockShutdownSignals(bool debug) {
   return set;
 }
 
-}  // namespace
+// Prints why the provider cannot start; the exit code that says so.
+int Fail(const absl::Status& why) {
+  std::fprintf(stderr, "%s\n", std::string(why.message()).c_str());
+  return 1;
+}
 
-int Serve(core::Provider& provider, const ServeOptions& options) {
-  // A write to a socket the peer has reset (a TLS close_notify after an API
-  // server dropped the connection) must fail with EPIPE, not kill the process
-  // in the middle of an apply. Set before any thread starts, so all inherit it.
-  signal(SIGPIPE, SIG_IGN);
-  core::SetLogLevel(core::LogLevelFromEnvironment());
-  if (!options.debug) {
-    if (absl::Status s = CheckMagicCookie(std::getenv(std::string(kMagicCookieKey).c_str()));
-        !s.ok()) {
-      std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
-      return 1;
-    }
-    // Ctrl-C reaches the whole process group; Terraform answers it with
-    // StopProvider and waits, so dying here would lose in-flight applies.
-    signal(SIGINT, SIG_IGN);
+// What Terraform's launch must have set (skipped in debug mode): the magic
+// cookie, and a protocol version both sides speak, which this returns.
+absl::StatusOr<int> CheckLaunch(const ServeOptions& options) {
+  if (options.debug) return options.debug_protocol;
+  if (absl::Status s = CheckMagicCookie(std::getenv(std::string(kMagicCookieKey).c_str()));
+      !s.ok()) {
+    return s;
   }
-  sigset_t shutdown_signals = BlockShutdownSignals(options.debug);
+  return NegotiateVersion(Env("PLUGIN_PROTOCOL_VERSIONS"), {5, 6});
+}
 
-  int version = options.debug_protocol;
-  if (!options.debug) {
-    absl::StatusOr<int> v = NegotiateVersion(Env("PLUGIN_PROTOCOL_VERSIONS"), {5, 6});
-    if (!v.ok()) {
-      std::fprintf(stderr, "%s\n", std::string(v.status().message()).c_str());
-      return 1;
-    }
-    version = *v;
-  }
-  absl::StatusOr<std::optional<gid_t>> socket_group = SocketGroup();
-  if (!socket_group.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(socket_group.status().message()).c_str());
-    return 1;
-  }
+struct Credentials {
+  std::shared_ptr<grpc::ServerCredentials> server;
+  std::string cert_der;  // the certificate announced in the handshake; "" without TLS
+};
 
-  std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
-  std::string cert_der;
+// AutoMTLS: with Terraform's client certificate, a fresh self-signed server
+// certificate, and only Terraform's certificate trusted. Plaintext without.
+absl::StatusOr<Credentials> MakeCredentials(const ServeOptions& options) {
   std::string client_cert = options.debug ? "" : Env("PLUGIN_CLIENT_CERT");
-  if (!client_cert.empty()) {
-    absl::StatusOr<Certificate> cert = GenerateSelfSigned("P-256");
-    if (!cert.ok()) {
-      std::fprintf(stderr, "cannot create the TLS certificate: %s\n",
-                   std::string(cert.status().message()).c_str());
-      return 1;
-    }
-    grpc::SslServerCredentialsOptions tls(
-        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-    tls.pem_root_certs = client_cert;  // only Terraform's own certificate is trusted
-    tls.pem_key_cert_pairs.push_back({cert->key_pem, cert->cert_pem});
-    creds = grpc::SslServerCredentials(tls);
-    cert_der = cert->cert_der;
+  if (client_cert.empty()) return Credentials{grpc::InsecureServerCredentials(), ""};
+  absl::StatusOr<Certificate> cert = GenerateSelfSigned("P-256");
+  if (!cert.ok()) {
+    return absl::Status(cert.status().code(), absl::StrCat("cannot create the TLS certificate: ",
+                                                           cert.status().message()));
   }
+  grpc::SslServerCredentialsOptions tls(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  tls.pem_root_certs = client_cert;
+  tls.pem_key_cert_pairs.push_back({cert->key_pem, cert->cert_pem});
+  return Credentials{grpc::SslServerCredentials(tls), cert->cert_der};
+}
 
-  core::Dispatcher dispatcher(provider);
-  std::unique_ptr<grpc::Service> v5 = protocol::NewProviderServiceV5(dispatcher);
-  std::unique_ptr<grpc::Service> v6 = protocol::NewProviderServiceV6(dispatcher);
-  ShutdownRequest shutdown;
-  Controller controller(shutdown);
-  Stdio stdio;
+// Builds and starts a server for `uri` with every service; null on failure.
+using ServerFactory = std::function<std::unique_ptr<grpc::Server>(const std::string& uri,
+                                                                  int* port)>;
 
-  auto build = [&](const std::string& uri, int* port) {
+ServerFactory Factory(const std::shared_ptr<grpc::ServerCredentials>& creds,
+                      std::vector<grpc::Service*> services) {
+  return [creds, services](const std::string& uri, int* port) {
     grpc::EnableDefaultHealthCheckService(true);
     grpc::ServerBuilder builder;
     builder.AddListeningPort(uri, creds, port);
     builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
     builder.SetMaxSendMessageSize(kMaxMessageBytes);
-    builder.RegisterService(v5.get());
-    builder.RegisterService(v6.get());
-    builder.RegisterService(&controller);
-    builder.RegisterService(&stdio);
+    for (grpc::Service* service : services) builder.RegisterService(service);
     return builder.BuildAndStart();
   };
+}
 
-  Listener listener;
+// A unix socket in a fresh directory, given to the socket group if one is
+// set; TCP on loopback when a unix socket is not possible. Fills `listener`.
+absl::StatusOr<std::unique_ptr<grpc::Server>> Listen(const ServerFactory& build,
+                                                     std::optional<gid_t> socket_group,
+                                                     Listener& listener) {
   std::unique_ptr<grpc::Server> server;
   listener.socket_dir = MakeSocketDir();
   std::string socket_path = listener.socket_dir + "/plugin.sock";
   if (!listener.socket_dir.empty() && socket_path.size() <= kMaxUnixPath) {
-    absl::Status granted = Grant(listener.socket_dir, *socket_group, 0750);
+    absl::Status granted = Grant(listener.socket_dir, socket_group, 0750);
     if (granted.ok()) server = build("unix:" + socket_path, nullptr);
     if (server) {
       listener.network = "unix";
       listener.address = socket_path;
-      granted = Grant(socket_path, *socket_group, 0660);
+      granted = Grant(socket_path, socket_group, 0660);
     }
     if (!granted.ok()) {
-      std::fprintf(stderr, "%s\n", std::string(granted.message()).c_str());
       if (server) server->Shutdown();
       unlink(socket_path.c_str());
       rmdir(listener.socket_dir.c_str());
-      return 1;
+      return granted;
     }
   }
-  if (!server) {  // TCP on loopback when a unix socket is not possible
-    int port = 0;
-    server = build("127.0.0.1:0", &port);
-    if (!server || port == 0) {
-      std::fprintf(stderr, "cannot listen on a unix socket or on 127.0.0.1\n");
-      return 1;
-    }
-    listener.network = "tcp";
-    listener.address = absl::StrCat("127.0.0.1:", port);
+  if (server) return server;
+  int port = 0;
+  server = build("127.0.0.1:0", &port);
+  if (!server || port == 0) {
+    return absl::UnavailableError("cannot listen on a unix socket or on 127.0.0.1");
   }
-  server->GetHealthCheckService()->SetServingStatus("plugin", true);
+  listener.network = "tcp";
+  listener.address = absl::StrCat("127.0.0.1:", port);
+  return server;
+}
 
+// Tells Terraform where to connect: the handshake line, or in debug mode the
+// TF_REATTACH_PROVIDERS value for a human to export.
+void Announce(const ServeOptions& options, int version, const Listener& listener,
+              const std::string& cert_der) {
   if (options.debug) {
     nlohmann::json reattach;
     reattach[options.provider_address] = {
@@ -271,19 +260,24 @@ int Serve(core::Provider& provider, const ServeOptions& options) {
                 HandshakeLine(version, listener.network, listener.address, cert_der).c_str());
   }
   std::fflush(stdout);  // Terraform waits for this line; stdout is a pipe
-  core::LogInfo("provider started",
-                {{"protocol", std::to_string(version)}, {"address", listener.address}});
+}
 
+// Until GRPCController.Shutdown or one of `signals` (blocked in every thread,
+// so only the watcher here receives them).
+void WaitForShutdown(ShutdownRequest& shutdown, sigset_t signals) {
   std::thread signal_watcher([&] {
     int sig = 0;
-    sigwait(&shutdown_signals, &sig);
+    sigwait(&signals, &sig);
     shutdown.Raise();
   });
   shutdown.Wait();
   // Wakes the watcher when the shutdown came from GRPCController instead.
   pthread_kill(signal_watcher.native_handle(), SIGTERM);
   signal_watcher.join();
+}
 
+void Stop(core::Provider& provider, std::unique_ptr<grpc::Server> server,
+          const Listener& listener) {
   provider.stop().Stop();  // ends waits so that in-flight calls return
   core::LogDebug("stopping server");
   // go-plugin itself stops hard; in-flight calls were told to stop just above.
@@ -293,6 +287,44 @@ int Serve(core::Provider& provider, const ServeOptions& options) {
   if (listener.network == "unix") unlink(listener.address.c_str());
   if (!listener.socket_dir.empty()) rmdir(listener.socket_dir.c_str());
   core::LogDebug("provider stopped");
+}
+
+}  // namespace
+
+int Serve(core::Provider& provider, const ServeOptions& options) {
+  // A write to a socket the peer has reset (a TLS close_notify after an API
+  // server dropped the connection) must fail with EPIPE, not kill the process
+  // in the middle of an apply. Set before any thread starts, so all inherit it.
+  signal(SIGPIPE, SIG_IGN);
+  core::SetLogLevel(core::LogLevelFromEnvironment());
+  absl::StatusOr<int> version = CheckLaunch(options);
+  if (!version.ok()) return Fail(version.status());
+  // Ctrl-C reaches the whole process group; Terraform answers it with
+  // StopProvider and waits, so dying here would lose in-flight applies.
+  if (!options.debug) signal(SIGINT, SIG_IGN);
+  sigset_t shutdown_signals = BlockShutdownSignals(options.debug);
+  absl::StatusOr<std::optional<gid_t>> socket_group = SocketGroup();
+  if (!socket_group.ok()) return Fail(socket_group.status());
+  absl::StatusOr<Credentials> creds = MakeCredentials(options);
+  if (!creds.ok()) return Fail(creds.status());
+
+  core::Dispatcher dispatcher(provider);
+  std::unique_ptr<grpc::Service> v5 = protocol::NewProviderServiceV5(dispatcher);
+  std::unique_ptr<grpc::Service> v6 = protocol::NewProviderServiceV6(dispatcher);
+  ShutdownRequest shutdown;
+  Controller controller(shutdown);
+  Stdio stdio;
+  Listener listener;
+  absl::StatusOr<std::unique_ptr<grpc::Server>> server = Listen(
+      Factory(creds->server, {v5.get(), v6.get(), &controller, &stdio}), *socket_group, listener);
+  if (!server.ok()) return Fail(server.status());
+  (*server)->GetHealthCheckService()->SetServingStatus("plugin", true);
+  Announce(options, *version, listener, creds->cert_der);
+  core::LogInfo("provider started",
+                {{"protocol", std::to_string(*version)}, {"address", listener.address}});
+
+  WaitForShutdown(shutdown, shutdown_signals);
+  Stop(provider, *std::move(server), listener);
   return 0;
 }
 
