@@ -310,15 +310,7 @@ class Encoder {
  public:
   void Encode(const Value& value, const Type& type) {
     if (type.is_dynamic()) {
-      if (value.type().is_dynamic()) {
-        // Only null and unknown values have Dynamic type themselves.
-        if (!value.is_known()) Fail("value is not known (JSON cannot express unknown)");
-        out_ += "null";
-        return;
-      }
-      out_ += "{\"value\":";
-      Encode(value, value.type());
-      absl::StrAppend(&out_, ",\"type\":", value.type().ToJson(), "}");
+      EncodeDynamic(value);
       return;
     }
     if (!value.is_known()) {
@@ -339,73 +331,23 @@ class Encoder {
       case Type::Kind::kString:
         out_ += Quote(value.AsString());
         return;
-      case Type::Kind::kNumber: {
-        std::string text = value.NumberText();
-        if (text == "+Inf" || text == "-Inf") {
-          Fail("infinity cannot be expressed in JSON");
-          text = "null";
-        }
-        out_ += text;
+      case Type::Kind::kNumber:
+        EncodeNumber(value);
         return;
-      }
       case Type::Kind::kBool:
         out_ += value.AsBool() ? "true" : "false";
         return;
       case Type::Kind::kList:
       case Type::Kind::kSet:
-      case Type::Kind::kTuple: {
-        const auto& elements = value.Elements();
-        const bool is_tuple = type.kind() == Type::Kind::kTuple;
-        if (is_tuple && elements.size() != type.tuple_elements().size()) {
-          Fail(absl::StrFormat("a tuple of %d elements is required (%d given)",
-                               type.tuple_elements().size(), elements.size()));
-          out_ += "null";
-          return;
-        }
-        out_ += '[';
-        for (size_t i = 0; i < elements.size(); ++i) {
-          if (i > 0) out_ += ',';
-          path_.PushIndex(i);
-          Encode(elements[i], is_tuple ? type.tuple_elements()[i] : type.element());
-          path_.Pop();
-        }
-        out_ += ']';
+      case Type::Kind::kTuple:
+        EncodeSequence(value, type);
         return;
-      }
-      case Type::Kind::kMap: {
-        out_ += '{';
-        bool first = true;
-        for (const auto& [key, element] : value.MapElements()) {
-          if (!first) out_ += ',';
-          first = false;
-          absl::StrAppend(&out_, Quote(key), ":");
-          path_.PushKey(key);
-          Encode(element, type.element());
-          path_.Pop();
-        }
-        out_ += '}';
+      case Type::Kind::kMap:
+        EncodeMap(value, type);
         return;
-      }
-      case Type::Kind::kObject: {
-        const auto& attr_types = type.attributes();
-        for (const auto& [name, v] : value.Attributes()) {
-          if (attr_types.count(name) == 0) {
-            Fail(absl::StrCat("unsupported attribute ", Quote(name)));
-          }
-        }
-        out_ += '{';
-        bool first = true;
-        for (const auto& [name, attr_type] : attr_types) {
-          if (!first) out_ += ',';
-          first = false;
-          absl::StrAppend(&out_, Quote(name), ":");
-          path_.PushAttr(name);
-          Encode(value.Attr(name), attr_type);
-          path_.Pop();
-        }
-        out_ += '}';
+      case Type::Kind::kObject:
+        EncodeObject(value, type);
         return;
-      }
       case Type::Kind::kDynamic:
         break;
     }
@@ -415,6 +357,84 @@ class Encoder {
   const absl::Status& status() const { return status_; }
 
  private:
+  // A value of Dynamic type goes out with its type, as {"value":..,"type":..}.
+  void EncodeDynamic(const Value& value) {
+    if (value.type().is_dynamic()) {
+      // Only null and unknown values have Dynamic type themselves.
+      if (!value.is_known()) Fail("value is not known (JSON cannot express unknown)");
+      out_ += "null";
+      return;
+    }
+    out_ += "{\"value\":";
+    Encode(value, value.type());
+    absl::StrAppend(&out_, ",\"type\":", value.type().ToJson(), "}");
+  }
+
+  void EncodeNumber(const Value& value) {
+    std::string text = value.NumberText();
+    if (text == "+Inf" || text == "-Inf") {
+      Fail("infinity cannot be expressed in JSON");
+      text = "null";
+    }
+    out_ += text;
+  }
+
+  // A list, set or tuple as a JSON array.
+  void EncodeSequence(const Value& value, const Type& type) {
+    const auto& elements = value.Elements();
+    const bool is_tuple = type.kind() == Type::Kind::kTuple;
+    if (is_tuple && elements.size() != type.tuple_elements().size()) {
+      Fail(absl::StrFormat("a tuple of %d elements is required (%d given)",
+                           type.tuple_elements().size(), elements.size()));
+      out_ += "null";
+      return;
+    }
+    out_ += '[';
+    for (size_t i = 0; i < elements.size(); ++i) {
+      if (i > 0) out_ += ',';
+      path_.PushIndex(i);
+      Encode(elements[i], is_tuple ? type.tuple_elements()[i] : type.element());
+      path_.Pop();
+    }
+    out_ += ']';
+  }
+
+  void EncodeMap(const Value& value, const Type& type) {
+    out_ += '{';
+    bool first = true;
+    for (const auto& [key, element] : value.MapElements()) {
+      if (!first) out_ += ',';
+      first = false;
+      absl::StrAppend(&out_, Quote(key), ":");
+      path_.PushKey(key);
+      Encode(element, type.element());
+      path_.Pop();
+    }
+    out_ += '}';
+  }
+
+  // Every attribute of the type, in its order; an attribute the type lacks
+  // is an error.
+  void EncodeObject(const Value& value, const Type& type) {
+    const auto& attr_types = type.attributes();
+    for (const auto& [name, v] : value.Attributes()) {
+      if (attr_types.count(name) == 0) {
+        Fail(absl::StrCat("unsupported attribute ", Quote(name)));
+      }
+    }
+    out_ += '{';
+    bool first = true;
+    for (const auto& [name, attr_type] : attr_types) {
+      if (!first) out_ += ',';
+      first = false;
+      absl::StrAppend(&out_, Quote(name), ":");
+      path_.PushAttr(name);
+      Encode(value.Attr(name), attr_type);
+      path_.Pop();
+    }
+    out_ += '}';
+  }
+
   void Fail(absl::string_view message) {
     if (status_.ok()) status_ = path_.Error(message);
   }

@@ -130,52 +130,8 @@ class Reader {
       *number = Value::Int(static_cast<int8_t>(*c));
       return Read::kOk;
     }
-    uint64_t bits = 0;
-    switch (*c) {
-      case 0xcc:
-      case 0xcd:
-      case 0xce:
-      case 0xcf: {
-        ++pos_;
-        if (!Uint(1 << (*c - 0xcc), &bits)) return Eof(start);
-        if (bits > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-          *number = Value::NumberFromString(std::to_string(bits));
-        } else {
-          *number = Value::Int(static_cast<int64_t>(bits));
-        }
-        return Read::kOk;
-      }
-      case 0xd0:
-      case 0xd1:
-      case 0xd2:
-      case 0xd3: {
-        const int size = 1 << (*c - 0xd0);
-        ++pos_;
-        if (!Uint(size, &bits)) return Eof(start);
-        // Sign-extend from `size` bytes.
-        const int shift = 64 - 8 * size;
-        const int64_t n = static_cast<int64_t>(bits << shift) >> shift;
-        *number = Value::Int(n);
-        return Read::kOk;
-      }
-      case 0xca: {
-        ++pos_;
-        if (!Uint(4, &bits)) return Eof(start);
-        const uint32_t raw = static_cast<uint32_t>(bits);
-        float f;
-        std::memcpy(&f, &raw, sizeof(f));
-        return FloatNumber(static_cast<double>(f), start, number);
-      }
-      case 0xcb: {
-        ++pos_;
-        if (!Uint(8, &bits)) return Eof(start);
-        double d;
-        std::memcpy(&d, &bits, sizeof(d));
-        return FloatNumber(d, start, number);
-      }
-      default:
-        break;
-    }
+    if (*c >= 0xcc && *c <= 0xd3) return ReadInteger(*c, start, number);
+    if (*c == 0xca || *c == 0xcb) return ReadFloat(*c, start, number);
     std::string_view text;
     Read r = ReadString(/*allow_bin=*/false, &text);
     if (r != Read::kOk) return r;
@@ -189,6 +145,44 @@ class Reader {
   }
 
  private:
+  // uint 8..64 (0xcc..0xcf) or int 8..64 (0xd0..0xd3), marker `c` at `start`.
+  Read ReadInteger(uint8_t c, size_t start, Value* number) {
+    uint64_t bits = 0;
+    ++pos_;
+    if (c <= 0xcf) {
+      if (!Uint(1 << (c - 0xcc), &bits)) return Eof(start);
+      if (bits > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        *number = Value::NumberFromString(std::to_string(bits));
+      } else {
+        *number = Value::Int(static_cast<int64_t>(bits));
+      }
+      return Read::kOk;
+    }
+    const int size = 1 << (c - 0xd0);
+    if (!Uint(size, &bits)) return Eof(start);
+    // Sign-extend from `size` bytes.
+    const int shift = 64 - 8 * size;
+    *number = Value::Int(static_cast<int64_t>(bits << shift) >> shift);
+    return Read::kOk;
+  }
+
+  // float 32 (0xca) or float 64 (0xcb), marker `c` at `start`.
+  Read ReadFloat(uint8_t c, size_t start, Value* number) {
+    uint64_t bits = 0;
+    ++pos_;
+    if (c == 0xca) {
+      if (!Uint(4, &bits)) return Eof(start);
+      const uint32_t raw = static_cast<uint32_t>(bits);
+      float f;
+      std::memcpy(&f, &raw, sizeof(f));
+      return FloatNumber(static_cast<double>(f), start, number);
+    }
+    if (!Uint(8, &bits)) return Eof(start);
+    double d;
+    std::memcpy(&d, &bits, sizeof(d));
+    return FloatNumber(d, start, number);
+  }
+
   Read Eof(size_t start) {
     pos_ = start;
     return Read::kEof;
@@ -513,19 +507,7 @@ class Encoder {
  public:
   void Encode(const Value& value, const Type& type) {
     if (type.is_dynamic()) {
-      if (value.type().is_dynamic()) {
-        // Only null and unknown values have Dynamic type themselves.
-        if (!value.is_known()) {
-          out_.Unknown();
-        } else {
-          out_.Nil();
-        }
-        return;
-      }
-      // Carry the concrete type along so the receiver can decode the value.
-      out_.Array(2);
-      out_.Bin(value.type().ToJson());
-      Encode(value, value.type());
+      EncodeDynamic(value);
       return;
     }
     if (!value.is_known()) {
@@ -552,61 +534,18 @@ class Encoder {
         out_.Bool(value.AsBool());
         return;
       case Type::Kind::kList:
-      case Type::Kind::kSet: {
-        const auto& elements = value.Elements();
-        out_.Array(elements.size());
-        for (size_t i = 0; i < elements.size(); ++i) {
-          path_.PushIndex(i);
-          Encode(elements[i], type.element());
-          path_.Pop();
-        }
+      case Type::Kind::kSet:
+        EncodeElements(value.Elements(), [&type](size_t) -> const Type& { return type.element(); });
         return;
-      }
-      case Type::Kind::kTuple: {
-        const auto& elements = value.Elements();
-        const auto& types = type.tuple_elements();
-        if (elements.size() != types.size()) {
-          Fail(absl::StrFormat("a tuple of %d elements is required (%d given)", types.size(),
-                               elements.size()));
-          out_.Nil();
-          return;
-        }
-        out_.Array(elements.size());
-        for (size_t i = 0; i < elements.size(); ++i) {
-          path_.PushIndex(i);
-          Encode(elements[i], types[i]);
-          path_.Pop();
-        }
+      case Type::Kind::kTuple:
+        EncodeTuple(value, type);
         return;
-      }
-      case Type::Kind::kMap: {
-        const auto& elements = value.MapElements();
-        out_.Map(elements.size());
-        for (const auto& [key, element] : elements) {
-          out_.Str(key);
-          path_.PushKey(key);
-          Encode(element, type.element());
-          path_.Pop();
-        }
+      case Type::Kind::kMap:
+        EncodeMap(value, type);
         return;
-      }
-      case Type::Kind::kObject: {
-        const auto& attr_types = type.attributes();
-        for (const auto& [name, v] : value.Attributes()) {
-          if (attr_types.count(name) == 0) {
-            Fail(absl::StrCat("unsupported attribute ", Quote(name)));
-          }
-        }
-        // std::map iterates in byte order of the names, as go-cty sorts them.
-        out_.Map(attr_types.size());
-        for (const auto& [name, attr_type] : attr_types) {
-          out_.Str(name);
-          path_.PushAttr(name);
-          Encode(value.Attr(name), attr_type);
-          path_.Pop();
-        }
+      case Type::Kind::kObject:
+        EncodeObject(value, type);
         return;
-      }
       case Type::Kind::kDynamic:
         break;
     }
@@ -628,6 +567,75 @@ class Encoder {
       return;
     }
     out_.Str(n.NumberText());
+  }
+
+  // A value of Dynamic type goes out as [type JSON, value], so the receiver
+  // can decode it.
+  void EncodeDynamic(const Value& value) {
+    if (value.type().is_dynamic()) {
+      // Only null and unknown values have Dynamic type themselves.
+      if (!value.is_known()) {
+        out_.Unknown();
+      } else {
+        out_.Nil();
+      }
+      return;
+    }
+    out_.Array(2);
+    out_.Bin(value.type().ToJson());
+    Encode(value, value.type());
+  }
+
+  // An array of `elements`, element i encoded as `type_of(i)`.
+  template <typename TypeOf>
+  void EncodeElements(const std::vector<Value>& elements, TypeOf type_of) {
+    out_.Array(elements.size());
+    for (size_t i = 0; i < elements.size(); ++i) {
+      path_.PushIndex(i);
+      Encode(elements[i], type_of(i));
+      path_.Pop();
+    }
+  }
+
+  void EncodeTuple(const Value& value, const Type& type) {
+    const auto& elements = value.Elements();
+    const auto& types = type.tuple_elements();
+    if (elements.size() != types.size()) {
+      Fail(absl::StrFormat("a tuple of %d elements is required (%d given)", types.size(),
+                           elements.size()));
+      out_.Nil();
+      return;
+    }
+    EncodeElements(elements, [&types](size_t i) -> const Type& { return types[i]; });
+  }
+
+  void EncodeMap(const Value& value, const Type& type) {
+    const auto& elements = value.MapElements();
+    out_.Map(elements.size());
+    for (const auto& [key, element] : elements) {
+      out_.Str(key);
+      path_.PushKey(key);
+      Encode(element, type.element());
+      path_.Pop();
+    }
+  }
+
+  // Every attribute of the type; an attribute the type lacks is an error.
+  void EncodeObject(const Value& value, const Type& type) {
+    const auto& attr_types = type.attributes();
+    for (const auto& [name, v] : value.Attributes()) {
+      if (attr_types.count(name) == 0) {
+        Fail(absl::StrCat("unsupported attribute ", Quote(name)));
+      }
+    }
+    // std::map iterates in byte order of the names, as go-cty sorts them.
+    out_.Map(attr_types.size());
+    for (const auto& [name, attr_type] : attr_types) {
+      out_.Str(name);
+      path_.PushAttr(name);
+      Encode(value.Attr(name), attr_type);
+      path_.Pop();
+    }
   }
 
   void Fail(absl::string_view message) {

@@ -74,32 +74,32 @@ absl::string_view Abseil(std::string_view s) { return absl::string_view(s.data()
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// Canonical text of a decimal: optional "-", integer digits without leading
-// zeros ("0" if none), then "." and fraction digits without trailing zeros if
-// there is a fraction. No exponent. Zero is "0" (never "-0").
-absl::StatusOr<std::string> CanonicalDecimal(std::string_view s) {
-  auto invalid = [&]() {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid number \"", Abseil(s.substr(0, 64)), "\""));
-  };
-  size_t pos = 0;
+// A decimal as written: its sign, all its digits (integer then fraction
+// part), how many of them precede the point, and the exponent.
+struct DecimalParts {
   bool negative = false;
-  if (pos < s.size() && (s[pos] == '-' || s[pos] == '+')) {
-    negative = s[pos] == '-';
-    ++pos;
-  }
   std::string digits;
   size_t int_digits = 0;
+  int64_t exponent = 0;
+};
+
+// Splits `s` (sign, digits, optional fraction and exponent) into its parts;
+// false when it is not a decimal.
+bool SplitDecimal(std::string_view s, DecimalParts& out) {
+  size_t pos = 0;
+  if (pos < s.size() && (s[pos] == '-' || s[pos] == '+')) {
+    out.negative = s[pos] == '-';
+    ++pos;
+  }
   while (pos < s.size() && IsDigit(s[pos])) {
-    digits += s[pos++];
-    ++int_digits;
+    out.digits += s[pos++];
+    ++out.int_digits;
   }
   if (pos < s.size() && s[pos] == '.') {
     ++pos;
-    while (pos < s.size() && IsDigit(s[pos])) digits += s[pos++];
+    while (pos < s.size() && IsDigit(s[pos])) out.digits += s[pos++];
   }
-  if (digits.empty()) return invalid();
-  int64_t exponent = 0;
+  if (out.digits.empty()) return false;
   if (pos < s.size() && (s[pos] == 'e' || s[pos] == 'E')) {
     ++pos;
     bool exp_negative = false;
@@ -107,18 +107,29 @@ absl::StatusOr<std::string> CanonicalDecimal(std::string_view s) {
       exp_negative = s[pos] == '-';
       ++pos;
     }
-    if (pos >= s.size() || !IsDigit(s[pos])) return invalid();
+    if (pos >= s.size() || !IsDigit(s[pos])) return false;
     while (pos < s.size() && IsDigit(s[pos])) {
-      // Saturate: anything this large is out of range below anyway.
-      if (exponent < 1000000000) exponent = exponent * 10 + (s[pos] - '0');
+      // Saturate: anything this large is out of range anyway.
+      if (out.exponent < 1000000000) out.exponent = out.exponent * 10 + (s[pos] - '0');
       ++pos;
     }
-    if (exp_negative) exponent = -exponent;
+    if (exp_negative) out.exponent = -out.exponent;
   }
-  if (pos != s.size()) return invalid();
+  return pos == s.size();
+}
 
+// Canonical text of a decimal: optional "-", integer digits without leading
+// zeros ("0" if none), then "." and fraction digits without trailing zeros if
+// there is a fraction. No exponent. Zero is "0" (never "-0").
+absl::StatusOr<std::string> CanonicalDecimal(std::string_view s) {
+  DecimalParts parts;
+  if (!SplitDecimal(s, parts)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid number \"", Abseil(s.substr(0, 64)), "\""));
+  }
+  const std::string& digits = parts.digits;
   // Value = 0.digits * 10^point, i.e. `point` digits precede the decimal point.
-  int64_t point = static_cast<int64_t>(int_digits) + exponent;
+  int64_t point = static_cast<int64_t>(parts.int_digits) + parts.exponent;
   size_t first = digits.find_first_not_of('0');
   if (first == std::string::npos) return std::string("0");
   point -= static_cast<int64_t>(first);
@@ -131,7 +142,7 @@ absl::StatusOr<std::string> CanonicalDecimal(std::string_view s) {
         absl::StrCat("number \"", Abseil(s.substr(0, 64)), "\" is out of the supported range"));
   }
   std::string out;
-  if (negative) out += '-';
+  if (parts.negative) out += '-';
   if (point <= 0) {
     out += "0.";
     out.append(static_cast<size_t>(-point), '0');
