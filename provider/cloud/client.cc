@@ -117,6 +117,51 @@ void OrderAsAsked(const ListFilter& filter, std::vector<Connection>& all) {
   });
 }
 
+// ListConnections walks the pages oldest first, so connections created
+// during the walk land behind it. Deletions still shift later items forward;
+// each page therefore starts kOverlap items early and must meet an item
+// already seen, or the walk steps back further (twice as far each time, so
+// it reaches the start).
+constexpr int64_t kOverlap = 20;
+constexpr int kMaxStepsBack = 8;
+
+// One walk over the pages of a service: what it has seen, and where it reads
+// next.
+struct PageWalk {
+  std::string service_id;
+  std::vector<Connection> all;
+  std::set<std::string> seen;
+  int64_t offset = 0;
+  int steps_back = 0;
+
+  // Reads again from further back than `from`; an error once the list keeps
+  // changing under the walk.
+  absl::Status StepBack(int64_t from) {
+    if (++steps_back > kMaxStepsBack) {
+      return absl::UnavailableError(
+          absl::StrCat("list connections of service ", service_id,
+                       ": the list changed too fast to be walked reliably; try again"));
+    }
+    offset = std::max<int64_t>(0, from - (kMaxPageSize / 2) * (int64_t{1} << (steps_back - 1)));
+    return absl::OkStatus();
+  }
+
+  // Keeps the connections not seen yet (counted in `added`); whether the page
+  // met one seen before, as every page after the first must.
+  bool Absorb(const std::vector<Connection>& items, size_t& added) {
+    bool met_seen = offset == 0;
+    for (const Connection& c : items) {
+      if (seen.insert(c.id).second) {
+        all.push_back(c);
+        ++added;
+      } else {
+        met_seen = true;
+      }
+    }
+    return met_seen;
+  }
+};
+
 }  // namespace
 
 absl::StatusOr<Connection> ParseConnection(absl::string_view json_text) {
@@ -264,35 +309,18 @@ absl::StatusOr<Page> VpcepClient::ListPage(absl::string_view service_id, const L
 
 absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
     absl::string_view service_id, const ListFilter& filter, absl::Time deadline) const {
-  // Oldest first, so connections created during the walk land behind it.
-  // Deletions still shift later items forward; each page therefore starts
-  // kOverlap items early and must meet an item already seen, or the walk
-  // steps back further (twice as far each time, so it reaches the start).
-  constexpr int64_t kOverlap = 20;
-  constexpr int kMaxStepsBack = 8;
-  ListFilter walk = filter;
-  walk.sort_key = std::string(api::kSortByCreation);
-  walk.sort_dir = std::string(api::kAscending);
-  std::vector<Connection> all;
-  std::set<std::string> seen;
-  int64_t offset = 0;
-  int steps_back = 0;
-  auto step_back = [&](int64_t from) -> absl::Status {
-    if (++steps_back > kMaxStepsBack) {
-      return absl::UnavailableError(absl::StrCat(
-          "list connections of service ", service_id,
-          ": the list changed too fast to be walked reliably; try again"));
-    }
-    offset = std::max<int64_t>(0, from - (kMaxPageSize / 2) * (int64_t{1} << (steps_back - 1)));
-    return absl::OkStatus();
-  };
+  ListFilter walk_filter = filter;
+  walk_filter.sort_key = std::string(api::kSortByCreation);
+  walk_filter.sort_dir = std::string(api::kAscending);
+  PageWalk walk{std::string(service_id)};
   for (int pages = 0;; ++pages) {
     if (pages >= options_.max_pages) {
       return absl::ResourceExhaustedError(absl::StrCat(
           "list connections of service ", service_id, ": still more after ", pages,
           " pages; giving up (the API keeps answering full pages)"));
     }
-    absl::StatusOr<Page> page = ListPage(service_id, walk, offset, kMaxPageSize, {deadline});
+    const int64_t offset = walk.offset;
+    absl::StatusOr<Page> page = ListPage(service_id, walk_filter, offset, kMaxPageSize, {deadline});
     // Past the end: a strict API refuses an offset that is not below the
     // number of matches, a lenient one answers an empty page. Either way the
     // set shrank since the last page, and connections not seen yet may now
@@ -303,25 +331,16 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
     if (!page.ok() && !past_end) return page.status();
     if (past_end) {
       const int64_t count = page.ok() ? page->total_count : -1;
-      absl::Status stepped = step_back(count >= 0 ? std::min(offset, count) : offset);
+      absl::Status stepped = walk.StepBack(count >= 0 ? std::min(offset, count) : offset);
       if (!stepped.ok()) return stepped;
       continue;
     }
     const std::vector<Connection>& items = page->connections;
-    bool met_seen = offset == 0;
     size_t added = 0;
-    for (const Connection& c : items) {
-      if (seen.insert(c.id).second) {
-        all.push_back(c);
-        ++added;
-      } else {
-        met_seen = true;
-      }
-    }
-    if (!met_seen) {
+    if (!walk.Absorb(items, added)) {
       // More than kOverlap deletions since the last page: items between the
       // pages may have been skipped. Look again from further back.
-      absl::Status stepped = step_back(offset);
+      absl::Status stepped = walk.StepBack(offset);
       if (!stepped.ok()) return stepped;
       continue;
     }
@@ -330,12 +349,12 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
     // server repeating itself would otherwise be walked forever).
     if (items.size() < static_cast<size_t>(kMaxPageSize) || added == 0) break;
     if (page->total_count >= 0 && end >= page->total_count) break;
-    offset = end - kOverlap;
+    walk.offset = end - kOverlap;
   }
   if (filter.sort_key != api::kSortByCreation || filter.sort_dir != api::kAscending) {
-    OrderAsAsked(filter, all);
+    OrderAsAsked(filter, walk.all);
   }
-  return all;
+  return std::move(walk.all);
 }
 
 absl::StatusOr<std::optional<Connection>> VpcepClient::GetConnection(

@@ -283,10 +283,43 @@ void ServiceWatcher::AddWaiter(const std::string& service_id, int delta) const {
   services_[service_id].waiters += delta;
 }
 
+std::optional<absl::StatusOr<std::optional<Connection>>> ServiceWatcher::Conclude(
+    const Observation& o, const std::string& service_id, const std::string& endpoint_id,
+    const WaitSpec& spec, std::optional<Connection>& last) {
+  using Kind = Observation::Kind;
+  using Result = absl::StatusOr<std::optional<Connection>>;  // spelled out: optional in optional
+  switch (o.kind) {
+    case Kind::kSeen:
+      last = o.connection;
+      if (o.connection.status == spec.target) return Result(last);
+      if (o.connection.status == api::kFailed) {
+        return Result(absl::FailedPreconditionError(
+            absl::StrCat("connection of endpoint ", endpoint_id, " failed: ",
+                         FailureDetails(o.connection, spec.action_request_id))));
+      }
+      return std::nullopt;
+    case Kind::kAbsent:
+      if (spec.gone_ok) {
+        last.reset();
+        return Result(std::optional<Connection>());
+      }
+      return Result(absl::NotFoundError(absl::StrCat(
+          "endpoint ", endpoint_id, " is no longer connected to service ", service_id)));
+    case Kind::kError:
+      return Result(o.error);
+    case Kind::kMissed:
+      if (!o.error.ok()) {
+        core::LogDebug("poll missed", {{"service_id", service_id},
+                                       {"error", std::string(o.error.message())}});
+      }
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 absl::StatusOr<std::optional<Connection>> ServiceWatcher::Wait(
     const std::string& service_id, const std::string& endpoint_id, const WaitSpec& spec,
     std::optional<Connection>& last) const {
-  using Kind = Observation::Kind;
   AddWaiter(service_id, 1);
   struct Leave {
     const ServiceWatcher* w;
@@ -314,35 +347,12 @@ absl::StatusOr<std::optional<Connection>> ServiceWatcher::Wait(
     Observation o = Observe(service_id, endpoint_id, not_before, spec.deadline, unanswered);
     const absl::Time now = absl::Now();
     looked = std::max(looked, std::min(o.started, now)) + absl::Nanoseconds(1);
-    switch (o.kind) {
-      case Kind::kSeen:
-        last = o.connection;
-        if (o.connection.status == spec.target) {
-          // When the poll that showed it started, not when its answer came.
-          Learn(service_id, spec.target, std::min(o.started, now) - start, first_look);
-          return last;
-        }
-        if (o.connection.status == api::kFailed) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("connection of endpoint ", endpoint_id, " failed: ",
-                           FailureDetails(o.connection, spec.action_request_id)));
-        }
-        break;
-      case Kind::kAbsent:
-        if (spec.gone_ok) {
-          last.reset();
-          return std::optional<Connection>();
-        }
-        return absl::NotFoundError(absl::StrCat("endpoint ", endpoint_id,
-                                                " is no longer connected to service ", service_id));
-      case Kind::kError:
-        return o.error;
-      case Kind::kMissed:
-        if (!o.error.ok()) {
-          core::LogDebug("poll missed", {{"service_id", service_id},
-                                         {"error", std::string(o.error.message())}});
-        }
-        break;
+    if (auto result = Conclude(o, service_id, endpoint_id, spec, last); result.has_value()) {
+      if (result->ok() && result->value().has_value()) {
+        // When the poll that showed it started, not when its answer came.
+        Learn(service_id, spec.target, std::min(o.started, now) - start, first_look);
+      }
+      return *std::move(result);
     }
     first_look = false;
     if (now >= spec.deadline) {

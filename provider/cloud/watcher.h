@@ -133,6 +133,11 @@ class ServiceWatcher {
                                                      absl::Time deadline) const;
   Observation Observe(const std::string& service_id, const std::string& endpoint_id,
                       absl::Time not_before, absl::Time deadline, int& unanswered) const;
+  // What observation `o` means for a Wait: its result, or nullopt to look
+  // again. Keeps the connection seen in `last`.
+  static std::optional<absl::StatusOr<std::optional<Connection>>> Conclude(
+      const Observation& o, const std::string& service_id, const std::string& endpoint_id,
+      const WaitSpec& spec, std::optional<Connection>& last);
   absl::StatusOr<std::optional<Connection>> ById(const std::string& service_id,
                                                  const std::string& endpoint_id,
                                                  const CallOptions& call) const;
