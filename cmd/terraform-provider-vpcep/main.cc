@@ -17,7 +17,7 @@
 // itself up before main: memory and start-up time for a library the
 // provider never calls (libcurl uses OpenSSL here, for http and https only;
 // figures in bench/RESULTS.md). GnuTLS asks this weak hook of its whether to
-// skip that (exported by the link options in provider/rest.cmake).
+// skip that (exported by the link options in CMakeLists.txt beside this file).
 extern "C" __attribute__((visibility("default"))) int _gnutls_global_init_skip() { return 1; }
 
 namespace {
