@@ -309,5 +309,58 @@ TEST_F(ClientTest, TheDeadlineBoundsAWalk) {
   EXPECT_EQ(endless->calls, 0);
 }
 
+// Text that is not valid UTF-8, in answers and in what is sent: never an
+// exception, always valid UTF-8 in what reaches Terraform or the API.
+const std::string kFffd = "\xEF\xBF\xBD";
+
+// Answers every request with `answer`, recording the requests.
+class FixedApi : public HttpTransport {
+ public:
+  explicit FixedApi(HttpResponse answer) : answer_(std::move(answer)) {}
+  absl::StatusOr<HttpResponse> Send(const HttpRequest& req) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    requests.push_back(req);
+    return answer_;
+  }
+  std::vector<HttpRequest> requests;  // read after the calls return
+
+ private:
+  std::mutex mu_;  // guards requests
+  HttpResponse answer_;
+};
+
+TEST(ApiErrorText, RequestIdOfASuccessfulAnswerIsReplacedToo) {
+  auto api = std::make_shared<FixedApi>(HttpResponse{
+      200, {{"x-request-id", "ok-\xC3"}}, R"({"connections":[{"id":"ep","status":"creating"}]})"});
+  ClientOptions o;
+  o.endpoint = "https://vpcep.example";
+  VpcepClient client(o, api, std::make_shared<TokenAuth>("t"), nullptr);
+  auto acted = client.Act("svc", "receive", "ep");
+  ASSERT_TRUE(acted.ok()) << acted.status();
+  EXPECT_EQ((*acted)[0].request_id, "ok-" + kFffd);
+}
+
+// Connection fields need no repair: the JSON parser refuses invalid UTF-8.
+TEST(ApiErrorText, ConnectionFieldsThatAreNotUtf8AreNotParsed) {
+  EXPECT_FALSE(ParseConnection("{\"id\":\"ep\",\"description\":\"caf\xE9\"}").ok());
+  auto parsed = ParseConnection("{\"id\":\"ep\",\"description\":\"caf\xC3\xA9\"}");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->description, "caf\xC3\xA9");
+}
+
+TEST(RequestBody, DescriptionThatIsNotUtf8IsSentWithReplacementsNotThrown) {
+  auto api = std::make_shared<FixedApi>(HttpResponse{200, {}, R"({"connections":[]})"});
+  ClientOptions o;
+  o.endpoint = "https://vpcep.example";
+  VpcepClient client(o, api, std::make_shared<TokenAuth>("t"), nullptr);
+  auto updated = client.UpdateDescription("svc", "ep", "caf\xE9");
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  ASSERT_EQ(api->requests.size(), 1u);
+  nlohmann::json body = nlohmann::json::parse(api->requests[0].body);
+  EXPECT_EQ(body["connections"][0]["description"], "caf" + kFffd);
+  auto acted = client.Act("svc", "receive", "ep-\xFF");
+  ASSERT_TRUE(acted.ok()) << acted.status();
+}
+
 }  // namespace
 }  // namespace vpcep::cloud

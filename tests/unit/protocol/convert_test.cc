@@ -1,18 +1,15 @@
-// Text from the network or the configuration that is not valid UTF-8, or is
-// cut in the middle of a character: it must become a readable diagnostic,
-// never a response Terraform refuses or an exception inside an RPC.
+// Diagnostics on their way to Terraform: every string the protobuf carries is
+// valid UTF-8, whatever the network or the configuration sent, because
+// Terraform refuses a response that is not.
+#include "provider/protocol/convert.h"
+
 #include <mutex>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "nlohmann/json.hpp"
 #include "proto/tfplugin6.pb.h"
-#include "provider/cloud/api_error.h"
-#include "provider/cloud/client.h"
 #include "provider/core/dispatcher.h"
 #include "provider/core/msgpack_codec.h"
-#include "provider/core/utf8.h"
-#include "provider/protocol/convert.h"
 #include "resources/vpcep_provider.h"
 
 namespace vpcep {
@@ -46,55 +43,6 @@ class FixedApi : public cloud::HttpTransport {
   std::mutex mu_;  // guards requests
   cloud::HttpResponse answer_;
 };
-
-TEST(ApiErrorText, ExcerptOfAnErrorPageIsCutOnACharacterBoundary) {
-  // The 200th byte is the first of a 3-byte character.
-  cloud::HttpResponse page{502, {}, std::string(199, 'x') + kZhong + "</html>"};
-  cloud::ApiError e = cloud::ParseApiError(page);
-  EXPECT_TRUE(core::ValidUtf8(e.message));
-  EXPECT_EQ(e.message, std::string(199, 'x'));
-}
-
-TEST(ApiErrorText, InvalidBytesFromTheNetworkAreReplaced) {
-  cloud::ApiError e = cloud::ParseApiError(LatinErrorPage());
-  EXPECT_EQ(e.request_id, "req-" + kFffd + kFffd);
-  EXPECT_EQ(e.message, "<html>Requ" + kFffd + "te refus" + kFffd + "e</html>");
-  absl::Status s = cloud::ApiErrorStatus("list connections", e);
-  EXPECT_TRUE(core::ValidUtf8(s.message())) << s.message();
-}
-
-TEST(ApiErrorText, RequestIdOfASuccessfulAnswerIsReplacedToo) {
-  auto api = std::make_shared<FixedApi>(cloud::HttpResponse{
-      200, {{"x-request-id", "ok-\xC3"}}, R"({"connections":[{"id":"ep","status":"creating"}]})"});
-  cloud::ClientOptions o;
-  o.endpoint = "https://vpcep.example";
-  cloud::VpcepClient client(o, api, std::make_shared<cloud::TokenAuth>("t"), nullptr);
-  auto acted = client.Act("svc", "receive", "ep");
-  ASSERT_TRUE(acted.ok()) << acted.status();
-  EXPECT_EQ((*acted)[0].request_id, "ok-" + kFffd);
-}
-
-// Connection fields need no repair: the JSON parser refuses invalid UTF-8.
-TEST(ApiErrorText, ConnectionFieldsThatAreNotUtf8AreNotParsed) {
-  EXPECT_FALSE(cloud::ParseConnection("{\"id\":\"ep\",\"description\":\"caf\xE9\"}").ok());
-  auto parsed = cloud::ParseConnection("{\"id\":\"ep\",\"description\":\"caf\xC3\xA9\"}");
-  ASSERT_TRUE(parsed.ok());
-  EXPECT_EQ(parsed->description, "caf\xC3\xA9");
-}
-
-TEST(RequestBody, DescriptionThatIsNotUtf8IsSentWithReplacementsNotThrown) {
-  auto api = std::make_shared<FixedApi>(cloud::HttpResponse{200, {}, R"({"connections":[]})"});
-  cloud::ClientOptions o;
-  o.endpoint = "https://vpcep.example";
-  cloud::VpcepClient client(o, api, std::make_shared<cloud::TokenAuth>("t"), nullptr);
-  auto updated = client.UpdateDescription("svc", "ep", "caf\xE9");
-  ASSERT_TRUE(updated.ok()) << updated.status();
-  ASSERT_EQ(api->requests.size(), 1u);
-  nlohmann::json body = nlohmann::json::parse(api->requests[0].body);
-  EXPECT_EQ(body["connections"][0]["description"], "caf" + kFffd);
-  auto acted = client.Act("svc", "receive", "ep-\xFF");
-  ASSERT_TRUE(acted.ok()) << acted.status();
-}
 
 TEST(DiagnosticsProto, EveryStringFieldIsValidUtf8) {
   core::Diagnostics d;
@@ -138,45 +86,6 @@ TEST(DiagnosticsProto, ErrorPageThatIsNotUtf8ReachesTerraformReadable) {
   EXPECT_THAT(parsed.diagnostics(0).detail(), HasSubstr("HTTP 400"));
   EXPECT_THAT(parsed.diagnostics(0).detail(), HasSubstr("te refus" + kFffd + "e"));
   EXPECT_THAT(parsed.diagnostics(0).detail(), HasSubstr("request id req-" + kFffd));
-}
-
-class DescriptionTest : public ::testing::Test {
- protected:
-  core::Diagnostics Validate(const std::string& description) {
-    Type t = core::ImpliedType(d_.GetSchemas().resources.at(kType)->block);
-    Value config = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
-                                       {"endpoint_id", Value::String("ep-1")},
-                                       {"description", Value::String(description)}});
-    return d_.ValidateResourceConfig(kType, {core::EncodeMsgpack(config, t), ""});
-  }
-  static std::string Repeat(const std::string& s, int n) {
-    std::string out;
-    for (int i = 0; i < n; ++i) out += s;
-    return out;
-  }
-  static constexpr char kType[] = "vpcep_connection_approval";
-  resources::VpcepProvider provider_;
-  core::Dispatcher d_{provider_};
-};
-
-TEST_F(DescriptionTest, TwoHundredChineseCharactersAreAccepted) {
-  core::Diagnostics diags = Validate(Repeat(kZhong, 200));  // 600 bytes
-  EXPECT_FALSE(diags.HasError());
-}
-
-TEST_F(DescriptionTest, FiveHundredTwelveCharactersAreTheLimit) {
-  EXPECT_FALSE(Validate(Repeat(kZhong, 512)).HasError());
-  core::Diagnostics diags = Validate(Repeat(kZhong, 513));
-  ASSERT_TRUE(diags.HasError());
-  EXPECT_EQ(core::PathString(diags.items()[0].path), "description");
-  EXPECT_THAT(diags.items()[0].detail, HasSubstr("513"));
-}
-
-TEST_F(DescriptionTest, TextThatIsNotUtf8IsReportedOnTheAttribute) {
-  core::Diagnostics diags = Validate("caf\xE9");
-  ASSERT_TRUE(diags.HasError());
-  EXPECT_EQ(core::PathString(diags.items()[0].path), "description");
-  EXPECT_THAT(diags.items()[0].detail, HasSubstr("not valid UTF-8"));
 }
 
 }  // namespace

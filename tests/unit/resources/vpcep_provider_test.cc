@@ -204,5 +204,10 @@ TEST_F(ProviderConfigTest, TrailingNewlineIsTrimmedWithAWarning) {
   EXPECT_EQ(api_->Header(0, "X-Auth-Token"), "tok");
 }
 
+TEST(DefaultEndpoint, UsesTheRegionalHostAndTheEuDomain) {
+  EXPECT_EQ(DefaultEndpoint("ap-southeast-1"), "https://vpcep.ap-southeast-1.myhuaweicloud.com");
+  EXPECT_EQ(DefaultEndpoint("eu-west-101"), "https://vpcep.eu-west-101.myhuaweicloud.eu");
+}
+
 }  // namespace
 }  // namespace vpcep::resources
