@@ -17,8 +17,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "provider/cloud/api_vocabulary.h"
 #include "simulator/errors.h"
 #include "simulator/json_codec.h"
 
@@ -27,10 +29,14 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kMaxLimit = 1000;
 constexpr size_t kMaxBodyBytes = 4 << 20;
 // Requests served on one keep-alive connection before it is closed.
 constexpr size_t kKeepAliveMaxRequests = 1000;
+
+// "a, b or c", for messages naming the valid values.
+std::string OneOf(absl::Span<const absl::string_view> words) {
+  return absl::StrCat(absl::StrJoin(words.first(words.size() - 1), ", "), " or ", words.back());
+}
 
 std::vector<std::string> SplitPath(absl::string_view path) {
   return absl::StrSplit(path, '/', absl::SkipEmpty());
@@ -67,41 +73,43 @@ absl::StatusOr<ListQuery> ParseListQuery(const httplib::Request& request) {
     std::optional<ConnectionStatus> parsed = ParseStatus(*status);
     if (!parsed.has_value()) {
       return MakeError(400, codes::kInvalidStatus,
-                       absl::StrCat("Invalid status '", *status,
-                                    "'; use pendingAcceptance, creating, accepted, rejected, "
-                                    "failed or deleting."));
+                       absl::StrCat("Invalid status '", *status, "'; use ",
+                                    OneOf(api::kConnectionStatuses), "."));
     }
     query.status = parsed;
   }
   if (auto sort_key = QueryParam(request, "sort_key")) {
-    if (*sort_key == "create_at") {
+    if (*sort_key == api::kSortByCreation) {
       query.sort_key = SortKey::kCreatedAt;
-    } else if (*sort_key == "update_at") {
+    } else if (*sort_key == api::kSortByUpdate) {
       query.sort_key = SortKey::kUpdatedAt;
     } else {
       return MakeError(
           400, codes::kInvalidSortKey,
-          absl::StrCat("Invalid sort_key '", *sort_key, "'; use create_at or update_at."));
+          absl::StrCat("Invalid sort_key '", *sort_key, "'; use ", OneOf(api::kSortKeys), "."));
     }
   }
   if (auto sort_dir = QueryParam(request, "sort_dir")) {
-    if (*sort_dir == "desc") {
+    if (*sort_dir == api::kDescending) {
       query.sort_dir = SortDir::kDesc;
-    } else if (*sort_dir == "asc") {
+    } else if (*sort_dir == api::kAscending) {
       query.sort_dir = SortDir::kAsc;
     } else {
       return MakeError(400, codes::kInvalidSortDir,
-                       absl::StrCat("Invalid sort_dir '", *sort_dir, "'; use asc or desc."));
+                       absl::StrCat("Invalid sort_dir '", *sort_dir, "'; use ",
+                                    OneOf(api::kSortDirs), "."));
     }
   }
   if (auto limit = QueryParam(request, "limit")) {
-    if (!absl::SimpleAtoi(*limit, &query.limit) || query.limit < 1 || query.limit > kMaxLimit) {
+    if (!absl::SimpleAtoi(*limit, &query.limit) || query.limit < api::kMinPageSize ||
+        query.limit > api::kMaxPageSize) {
       return MakeError(400, codes::kInvalidLimit,
-                       absl::StrCat("Invalid limit '", *limit, "'; use 1 to ", kMaxLimit, "."));
+                       absl::StrCat("Invalid limit '", *limit, "'; use ", api::kMinPageSize,
+                                    " to ", api::kMaxPageSize, "."));
     }
   }
   if (auto offset = QueryParam(request, "offset")) {
-    if (!absl::SimpleAtoi(*offset, &query.offset) || query.offset < 0) {
+    if (!absl::SimpleAtoi(*offset, &query.offset) || query.offset < api::kMinOffset) {
       return MakeError(400, codes::kInvalidOffset,
                        absl::StrCat("Invalid offset '", *offset, "'; use an integer >= 0."));
     }

@@ -70,7 +70,7 @@ ApiError ToApiError(const absl::Status& status) {
     }
   }
   error.http_status = 500;
-  error.code = codes::kSystemError;
+  error.code = std::string(codes::kSystemError);
   if (error.message.empty()) error.message = "System error. Please retry.";
   return error;
 }

@@ -13,33 +13,40 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "provider/cloud/api_vocabulary.h"
 
 namespace vpcep::sim {
 
-// Error codes used by the simulator. The numbers follow the public VPCEP
-// error code table; "SIM." codes are simulator-only (admin API).
+// Error codes used by the simulator: the documented ones from the shared
+// vocabulary, then the simulator's own choices for cases the contract's
+// table leaves open ("SIM." codes: admin API only).
 namespace codes {
-inline constexpr char kSystemError[] = "EndPoint.0001";       // 500
-inline constexpr char kInvalidParameter[] = "EndPoint.0002";  // 400
-inline constexpr char kNotFound[] = "EndPoint.0005";          // 404
-inline constexpr char kInvalidLimit[] = "EndPoint.0006";      // 400
-inline constexpr char kInvalidOffset[] = "EndPoint.0010";     // 400
-inline constexpr char kInvalidProjectId[] = "EndPoint.0014";  // 400
-inline constexpr char kInvalidSortKey[] = "EndPoint.0017";    // 400
-inline constexpr char kInvalidSortDir[] = "EndPoint.0018";    // 400
-inline constexpr char kInvalidStatus[] = "EndPoint.0019";     // 400
-inline constexpr char kInvalidMarkerId[] = "EndPoint.0021";   // 400
-inline constexpr char kServiceNotFound[] = "EndPoint.2003";   // 400 (sic)
-inline constexpr char kServiceUnavailable[] = "EndPoint.2004";
-inline constexpr char kNotServiceEndpoint[] = "EndPoint.2013";
-inline constexpr char kAlreadyConnected[] = "EndPoint.2014";
-inline constexpr char kEndpointDeleting[] = "EndPoint.2018";
-inline constexpr char kInvalidAction[] = "EndPoint.2027";
-inline constexpr char kOneEndpointOnly[] = "EndPoint.2031";
-inline constexpr char kEndpointFailed[] = "EndPoint.2047";
-inline constexpr char kGatewayNoApi[] = "APIGW.0101";  // 404
-inline constexpr char kGatewayAuth[] = "APIGW.0301";   // 401
-inline constexpr char kSimConflict[] = "SIM.0409";     // 409, admin API
+using api::codes::kAlreadyConnected;
+using api::codes::kEndpointDeleting;
+using api::codes::kEndpointFailed;
+using api::codes::kGatewayAuth;
+using api::codes::kGatewayThrottled;
+using api::codes::kInvalidAction;
+using api::codes::kInvalidLimit;
+using api::codes::kInvalidMarkerId;
+using api::codes::kInvalidOffset;
+using api::codes::kInvalidParameter;
+using api::codes::kInvalidSortDir;
+using api::codes::kInvalidSortKey;
+using api::codes::kInvalidStatus;
+using api::codes::kNotFound;
+using api::codes::kNotServiceEndpoint;
+using api::codes::kOneEndpointOnly;
+using api::codes::kServiceNotFound;
+using api::codes::kServiceUnavailable;
+using api::codes::kSystemError;
+using api::codes::kThrottled;
+inline constexpr absl::string_view kInvalidProjectId = "EndPoint.0014";  // 400
+inline constexpr absl::string_view kGatewayNoApi = "APIGW.0101";         // 404
+inline constexpr absl::string_view kGatewayBadGateway = "APIGW.0202";    // 502
+inline constexpr absl::string_view kGatewayUnavailable = "APIGW.0203";   // 503
+inline constexpr absl::string_view kGatewayTimeout = "APIGW.0204";       // 504
+inline constexpr absl::string_view kSimConflict = "SIM.0409";            // 409, admin API
 }  // namespace codes
 
 // What the HTTP layer sends back for a failed request.

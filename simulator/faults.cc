@@ -247,22 +247,22 @@ absl::Status FaultError(int http_status) {
     case 500:
       return MakeError(500, codes::kSystemError, "System error (injected fault).");
     case 502:
-      return MakeError(502, "APIGW.0202", "Backend unavailable (injected fault)");
+      return MakeError(502, codes::kGatewayBadGateway, "Backend unavailable (injected fault)");
     case 503:
-      return MakeError(503, "APIGW.0203", "Service unavailable (injected fault)");
+      return MakeError(503, codes::kGatewayUnavailable, "Service unavailable (injected fault)");
     case 504:
-      return MakeError(504, "APIGW.0204", "Backend timeout (injected fault)");
+      return MakeError(504, codes::kGatewayTimeout, "Backend timeout (injected fault)");
     case 429:
-      return MakeError(429, "APIGW.0308",
+      return MakeError(429, codes::kGatewayThrottled,
                        "The throttling threshold has been reached (injected fault)");
     default:
-      return MakeError(400, "EndPoint.0022",
+      return MakeError(400, codes::kThrottled,
                        "The number of requests exceeded the limit (injected fault).");
   }
 }
 
 absl::Status RateLimitError(double calls_per_second) {
-  return MakeError(429, "APIGW.0308",
+  return MakeError(429, codes::kGatewayThrottled,
                    absl::StrFormat("The throttling threshold has been reached: policy user over "
                                    "ratelimit,limit:%g,time:1 second",
                                    calls_per_second));

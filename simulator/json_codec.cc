@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "provider/cloud/api_vocabulary.h"
 
 namespace vpcep::sim {
 namespace {
@@ -117,10 +118,8 @@ absl::StatusOr<ServiceSpec> ServiceSpecFromJson(const json& object) {
        }) {
     if (!status.ok()) return status;
   }
-  static constexpr absl::string_view kServiceStatuses[] = {"creating", "available", "failed",
-                                                           "deleting"};
-  if (std::find(std::begin(kServiceStatuses), std::end(kServiceStatuses), spec.status) ==
-      std::end(kServiceStatuses)) {
+  if (std::find(std::begin(api::kServiceStatuses), std::end(api::kServiceStatuses),
+                spec.status) == std::end(api::kServiceStatuses)) {
     return InvalidField("status", "must be creating, available, failed or deleting");
   }
   return spec;

@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "provider/cloud/api_vocabulary.h"
 
 namespace vpcep::sim {
 namespace {
@@ -14,12 +15,12 @@ struct StatusEntry {
 };
 
 constexpr StatusEntry kStatuses[] = {
-    {ConnectionStatus::kPendingAcceptance, "pendingAcceptance"},
-    {ConnectionStatus::kCreating, "creating"},
-    {ConnectionStatus::kAccepted, "accepted"},
-    {ConnectionStatus::kRejected, "rejected"},
-    {ConnectionStatus::kFailed, "failed"},
-    {ConnectionStatus::kDeleting, "deleting"},
+    {ConnectionStatus::kPendingAcceptance, api::kPendingAcceptance},
+    {ConnectionStatus::kCreating, api::kCreating},
+    {ConnectionStatus::kAccepted, api::kAccepted},
+    {ConnectionStatus::kRejected, api::kRejected},
+    {ConnectionStatus::kFailed, api::kFailed},
+    {ConnectionStatus::kDeleting, api::kDeleting},
 };
 
 }  // namespace
@@ -39,12 +40,12 @@ std::optional<ConnectionStatus> ParseStatus(absl::string_view name) {
 }
 
 absl::string_view ActionName(Action action) {
-  return action == Action::kReceive ? "receive" : "reject";
+  return action == Action::kReceive ? api::kReceive : api::kReject;
 }
 
 std::optional<Action> ParseAction(absl::string_view name) {
-  if (name == "receive") return Action::kReceive;
-  if (name == "reject") return Action::kReject;
+  if (name == api::kReceive) return Action::kReceive;
+  if (name == api::kReject) return Action::kReject;
   return std::nullopt;
 }
 

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "provider/cloud/api_vocabulary.h"
 
 namespace vpcep::sim {
 
@@ -98,7 +99,7 @@ struct ListQuery {
   std::optional<ConnectionStatus> status;
   SortKey sort_key = SortKey::kCreatedAt;
   SortDir sort_dir = SortDir::kDesc;
-  int limit = 10;
+  int limit = api::kDefaultPageSize;
   int64_t offset = 0;
 };
 

@@ -10,8 +10,6 @@
 namespace vpcep::sim {
 namespace {
 
-constexpr size_t kMaxDescriptionChars = 512;
-
 // Number of UTF-8 code points (continuation bytes are not counted).
 size_t CountCodePoints(absl::string_view text) {
   size_t count = 0;
@@ -19,6 +17,11 @@ size_t CountCodePoints(absl::string_view text) {
     if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
   }
   return count;
+}
+
+// The error entry of a connection failed without one given.
+ConnectionError SimulatedFailure() {
+  return {std::string(codes::kSystemError), "The connection failed (simulated)."};
 }
 
 absl::Status ServiceNotFound(absl::string_view service_id) {
@@ -52,12 +55,12 @@ bool ListOrder(const ListQuery& query, const Connection& a, const Connection& b)
 }  // namespace
 
 absl::Status ValidateDescription(absl::string_view description) {
-  if (description.find_first_of("<>") != absl::string_view::npos) {
+  if (description.find_first_of(api::kDescriptionForbiddenChars) != absl::string_view::npos) {
     return InvalidField("description", "must not contain '<' or '>'");
   }
-  if (CountCodePoints(description) > kMaxDescriptionChars) {
-    return InvalidField("description",
-                        absl::StrCat("must be at most ", kMaxDescriptionChars, " characters"));
+  if (CountCodePoints(description) > api::kMaxDescriptionLength) {
+    return InvalidField("description", absl::StrCat("must be at most ",
+                                                    api::kMaxDescriptionLength, " characters"));
   }
   return absl::OkStatus();
 }
@@ -93,7 +96,7 @@ void State::AdvanceLocked(ServiceRecord& record, absl::Time now) {
       if (*connection.pending_status == ConnectionStatus::kFailed) {
         connection.errors = connection.fail_on_receive.value_or(std::vector<ConnectionError>{});
         if (connection.errors.empty()) {
-          connection.errors.push_back({codes::kSystemError, "The connection failed (simulated)."});
+          connection.errors.push_back(SimulatedFailure());
         }
         connection.fail_on_receive.reset();
       }
@@ -297,7 +300,7 @@ absl::StatusOr<Connection> State::AddConnection(absl::string_view service_id,
   if (connection.status == ConnectionStatus::kFailed) {
     connection.errors = spec.errors;
     if (connection.errors.empty()) {
-      connection.errors.push_back({codes::kSystemError, "The connection failed (simulated)."});
+      connection.errors.push_back(SimulatedFailure());
     }
   }
   connection.sequence = next_sequence_++;
@@ -327,7 +330,7 @@ absl::StatusOr<Connection> State::SetConnectionStatus(absl::string_view service_
   if (status == ConnectionStatus::kFailed) {
     connection.errors = std::move(errors);
     if (connection.errors.empty()) {
-      connection.errors.push_back({codes::kSystemError, "The connection failed (simulated)."});
+      connection.errors.push_back(SimulatedFailure());
     }
   }
   return connection;
@@ -354,7 +357,7 @@ Connection& State::AddGeneratedLocked(ServiceRecord& record, std::string domain_
                                                       : ConnectionStatus::kAccepted);
   connection.created_at = connection.updated_at = Now();
   if (connection.status == ConnectionStatus::kFailed) {
-    connection.errors.push_back({codes::kSystemError, "The connection failed (simulated)."});
+    connection.errors.push_back(SimulatedFailure());
   }
   connection.sequence = next_sequence_++;
   return connection;

@@ -173,7 +173,8 @@ class State {
   int64_t next_marker_id_ = (int64_t{1} << 32) + 1;
 };
 
-// Checks a connection description: at most 512 characters, no '<' or '>'.
+// Checks a connection description against the API's limits (length in
+// characters, forbidden characters).
 absl::Status ValidateDescription(absl::string_view description);
 
 }  // namespace vpcep::sim

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "provider/cloud/api_vocabulary.h"
+
 namespace vpcep::sim {
 
 nlohmann::json StatsToJson(const StatsSnapshot& stats) {
@@ -20,8 +22,8 @@ nlohmann::json StatsToJson(const StatsSnapshot& stats) {
         {"unauthorized", stats.unauthorized},
         {"throttled", stats.throttled}}},
       {"actions",
-       {{"receive", stats.receive},
-        {"reject", stats.reject},
+       {{api::kReceive, stats.receive},
+        {api::kReject, stats.reject},
         {"receive_on_accepted", stats.receive_on_accepted}}},
       {"listed", {{"calls", stats.listed_calls}, {"items", stats.listed_items}}},
       {"churn", {{"created", stats.churn_created}, {"deleted", stats.churn_deleted}}},

@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "provider/cloud/api_vocabulary.h"
 #include "provider/core/utf8.h"
 
 namespace vpcep::cloud {
@@ -82,21 +83,24 @@ bool HasApiCode(const absl::Status& status, absl::string_view code) {
 }
 
 bool IsThrottled(const absl::Status& status) {
-  return ApiHttpStatus(status) == 429 || HasApiCode(status, "APIGW.0308") ||
-         HasApiCode(status, "EndPoint.0022");
+  return ApiHttpStatus(status) == 429 || HasApiCode(status, api::codes::kGatewayThrottled) ||
+         HasApiCode(status, api::codes::kThrottled);
 }
 
-bool IsServiceGone(const absl::Status& status) { return HasApiCode(status, "EndPoint.2003"); }
+bool IsServiceGone(const absl::Status& status) {
+  return HasApiCode(status, api::codes::kServiceNotFound);
+}
 
 bool IsConnectionGone(const absl::Status& status) {
-  for (const char* code : {"EndPoint.2006", "EndPoint.2008", "EndPoint.2013"}) {
+  for (absl::string_view code : {api::codes::kEndpointNotFound, api::codes::kEndpointDeleted,
+                                 api::codes::kNotServiceEndpoint}) {
     if (HasApiCode(status, code)) return true;
   }
   return false;
 }
 
 bool IsAlreadyConnected(const absl::Status& status) {
-  return HasApiCode(status, "EndPoint.2014");
+  return HasApiCode(status, api::codes::kAlreadyConnected);
 }
 
 }  // namespace vpcep::cloud

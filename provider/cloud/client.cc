@@ -108,8 +108,8 @@ std::string Query(const ListFilter& filter) {
 // Orders a de-duplicated walk as the caller's filter asked (the API's
 // default: newest creation first).
 void OrderAsAsked(const ListFilter& filter, std::vector<Connection>& all) {
-  const bool by_update = filter.sort_key == "update_at";
-  const bool ascending = filter.sort_dir == "asc";
+  const bool by_update = filter.sort_key == api::kSortByUpdate;
+  const bool ascending = filter.sort_dir == api::kAscending;
   std::stable_sort(all.begin(), all.end(), [&](const Connection& a, const Connection& b) {
     const std::string& ka = by_update ? a.updated_at : a.created_at;
     const std::string& kb = by_update ? b.updated_at : b.created_at;
@@ -136,7 +136,8 @@ bool IsRetryable(const absl::Status& status) {
   if (http == 0) return status.code() == absl::StatusCode::kUnavailable ||
                         status.code() == absl::StatusCode::kDeadlineExceeded;  // network
   if (http == 429 || http >= 500) return true;
-  for (const char* code : {"EndPoint.0022", "EndPoint.2004", "EndPoint.2018", "EndPoint.2019"}) {
+  for (absl::string_view code : {api::codes::kThrottled, api::codes::kServiceUnavailable,
+                                 api::codes::kEndpointDeleting, api::codes::kEndpointCreating}) {
     if (HasApiCode(status, code)) return true;
   }
   return false;
@@ -284,16 +285,25 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
   // Oldest first, so connections created during the walk land behind it.
   // Deletions still shift later items forward; each page therefore starts
   // kOverlap items early and must meet an item already seen, or the walk
-  // steps back further.
+  // steps back further (twice as far each time, so it reaches the start).
   constexpr int64_t kOverlap = 20;
   constexpr int kMaxStepsBack = 8;
   ListFilter walk = filter;
-  walk.sort_key = "create_at";
-  walk.sort_dir = "asc";
+  walk.sort_key = std::string(api::kSortByCreation);
+  walk.sort_dir = std::string(api::kAscending);
   std::vector<Connection> all;
   std::set<std::string> seen;
   int64_t offset = 0;
   int steps_back = 0;
+  auto step_back = [&](int64_t from) -> absl::Status {
+    if (++steps_back > kMaxStepsBack) {
+      return absl::UnavailableError(absl::StrCat(
+          "list connections of service ", service_id,
+          ": the list changed too fast to be walked reliably; try again"));
+    }
+    offset = std::max<int64_t>(0, from - (kMaxPageSize / 2) * (int64_t{1} << (steps_back - 1)));
+    return absl::OkStatus();
+  };
   for (int pages = 0;; ++pages) {
     if (pages >= options_.max_pages) {
       return absl::ResourceExhaustedError(absl::StrCat(
@@ -301,12 +311,22 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
           " pages; giving up (the API keeps answering full pages)"));
     }
     absl::StatusOr<Page> page = ListPage(service_id, walk, offset, kMaxPageSize, {deadline});
-    // The documented offset must be below the number of matches: when the
-    // set shrank during the walk, a strict API refuses the next offset.
-    if (!page.ok() && offset > 0 && HasApiCode(page.status(), "EndPoint.0010")) break;
-    if (!page.ok()) return page.status();
+    // Past the end: a strict API refuses an offset that is not below the
+    // number of matches, a lenient one answers an empty page. Either way the
+    // set shrank since the last page, and connections not seen yet may now
+    // sit before this offset: look again from where the set now ends.
+    const bool past_end =
+        offset > 0 && (page.ok() ? page->connections.empty()
+                                 : HasApiCode(page.status(), api::codes::kInvalidOffset));
+    if (!page.ok() && !past_end) return page.status();
+    if (past_end) {
+      const int64_t count = page.ok() ? page->total_count : -1;
+      absl::Status stepped = step_back(count >= 0 ? std::min(offset, count) : offset);
+      if (!stepped.ok()) return stepped;
+      continue;
+    }
     const std::vector<Connection>& items = page->connections;
-    bool met_seen = offset == 0 || items.empty();
+    bool met_seen = offset == 0;
     size_t added = 0;
     for (const Connection& c : items) {
       if (seen.insert(c.id).second) {
@@ -319,12 +339,8 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
     if (!met_seen) {
       // More than kOverlap deletions since the last page: items between the
       // pages may have been skipped. Look again from further back.
-      if (++steps_back > kMaxStepsBack) {
-        return absl::UnavailableError(absl::StrCat(
-            "list connections of service ", service_id,
-            ": the list changed too fast to be walked reliably; try again"));
-      }
-      offset = std::max<int64_t>(0, offset - kMaxPageSize / 2);
+      absl::Status stepped = step_back(offset);
+      if (!stepped.ok()) return stepped;
       continue;
     }
     const int64_t end = offset + static_cast<int64_t>(items.size());
@@ -334,7 +350,7 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
     if (page->total_count >= 0 && end >= page->total_count) break;
     offset = end - kOverlap;
   }
-  if (filter.sort_key != "create_at" || filter.sort_dir != "asc") {
+  if (filter.sort_key != api::kSortByCreation || filter.sort_dir != api::kAscending) {
     OrderAsAsked(filter, all);
   }
   return all;

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "provider/cloud/api_vocabulary.h"
 #include "provider/cloud/auth.h"
 #include "provider/cloud/http.h"
 #include "provider/cloud/list_coalescer.h"
@@ -85,7 +86,7 @@ struct Page {
   int64_t total_count = -1;  // -1 when the API did not report a usable number
 };
 
-inline constexpr int kMaxPageSize = 1000;  // the API's maximum `limit`
+inline constexpr int kMaxPageSize = api::kMaxPageSize;
 
 // Parses one connection object of the API's JSON.
 absl::StatusOr<Connection> ParseConnection(absl::string_view json_text);

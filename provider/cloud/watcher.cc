@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "provider/cloud/api_error.h"
+#include "provider/cloud/api_vocabulary.h"
 #include "provider/core/log.h"
 
 namespace vpcep::cloud {
@@ -85,8 +86,8 @@ absl::StatusOr<Snapshot> ServiceWatcher::FetchPage(const std::string& service_id
 ListCoalescer::Fetched ServiceWatcher::FetchFirstPage(const std::string& service_id,
                                                       absl::Time deadline) const {
   ListFilter oldest_first;
-  oldest_first.sort_key = "create_at";
-  oldest_first.sort_dir = "asc";
+  oldest_first.sort_key = std::string(api::kSortByCreation);
+  oldest_first.sort_dir = std::string(api::kAscending);
   absl::StatusOr<Snapshot> s =
       FetchPage(service_id, oldest_first, kMaxPageSize, deadline, &Stats::listings);
   if (!s.ok()) return s.status();
@@ -107,17 +108,17 @@ ListCoalescer::Fetched ServiceWatcher::FetchRecent(const std::string& service_id
     limit = std::clamp(2 * services_[service_id].waiters + 10, 10, kMaxPageSize);
   }
   ListFilter newest_change_first;
-  newest_change_first.sort_key = "update_at";
-  newest_change_first.sort_dir = "desc";
+  newest_change_first.sort_key = std::string(api::kSortByUpdate);
+  newest_change_first.sort_dir = std::string(api::kDescending);
   return FetchPage(service_id, newest_change_first, limit, deadline, &Stats::polls);
 }
 
 ListCoalescer::Fetched ServiceWatcher::FetchPending(const std::string& service_id,
                                                     absl::Time deadline) const {
   ListFilter pending;
-  pending.status = "pendingAcceptance";
-  pending.sort_key = "create_at";
-  pending.sort_dir = "asc";
+  pending.status = std::string(api::kPendingAcceptance);
+  pending.sort_key = std::string(api::kSortByCreation);
+  pending.sort_dir = std::string(api::kAscending);
   absl::StatusOr<Snapshot> s =
       FetchPage(service_id, pending, kMaxPageSize, deadline, &Stats::pending);
   if (!s.ok()) return s.status();
@@ -321,7 +322,7 @@ absl::StatusOr<std::optional<Connection>> ServiceWatcher::Wait(
           Learn(service_id, spec.target, std::min(o.started, now) - start, first_look);
           return last;
         }
-        if (o.connection.status == "failed") {
+        if (o.connection.status == api::kFailed) {
           return absl::FailedPreconditionError(
               absl::StrCat("connection of endpoint ", endpoint_id, " failed: ",
                            FailureDetails(o.connection, spec.action_request_id)));

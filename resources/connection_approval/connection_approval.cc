@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "provider/cloud/api_error.h"
+#include "provider/cloud/api_vocabulary.h"
 #include "provider/cloud/watcher.h"
 #include "provider/core/log.h"
 #include "provider/core/plan.h"
@@ -25,7 +26,6 @@ using core::Value;
 
 constexpr absl::Duration kDefaultTimeout = absl::Minutes(10);
 constexpr size_t kMaxIdLength = 64;
-constexpr size_t kMaxDescriptionLength = 512;  // characters (code points)
 
 core::Schema ApprovalSchema() {
   core::Schema s;
@@ -45,8 +45,9 @@ core::Schema ApprovalSchema() {
       endpoint,
       core::OptionalComputedAttribute(
           "description", Type::String(),
-          "Description of the connection (up to 512 characters, no `<` or `>`), updated in "
-          "place. When unset, the connection's current description is shown."),
+          absl::StrCat("Description of the connection (up to ", api::kMaxDescriptionLength,
+                       " characters, no `<` or `>`), updated in place. When unset, the "
+                       "connection's current description is shown.")),
       core::OptionalAttribute(
           "reject_on_delete", Type::Bool(),
           "Whether destroying this resource rejects the connection (default true). Set false "
@@ -104,10 +105,11 @@ void ValidateDescription(const Value& v, Diagnostics& diags) {
   std::string problem;
   if (!core::ValidUtf8(text)) {
     problem = "The description is not valid UTF-8 text.";
-  } else if (size_t n = core::CountCodePoints(text); n > kMaxDescriptionLength) {
-    problem = absl::StrCat("A description has at most ", kMaxDescriptionLength,
+  } else if (size_t n = core::CountCodePoints(text); n > api::kMaxDescriptionLength) {
+    problem = absl::StrCat("A description has at most ", api::kMaxDescriptionLength,
                            " characters; this one has ", n, ".");
-  } else if (text.find_first_of("<>") != std::string::npos) {
+  } else if (absl::string_view(text).find_first_of(api::kDescriptionForbiddenChars) !=
+             absl::string_view::npos) {
     problem = "A description may not contain '<' or '>'.";
   }
   if (!problem.empty()) {
@@ -194,7 +196,7 @@ std::string ChangedSincePlan(const Value& planned, const cloud::Connection& c) {
 // `creating` connections).
 bool StillCreating(const Value& state) {
   const Value& status = state.Attr("status");
-  return status.is_known() && !status.is_null() && status.AsString() == "creating";
+  return status.is_known() && !status.is_null() && status.AsString() == api::kCreating;
 }
 
 bool Interrupted(const cloud::VpcepClient& client) {
@@ -213,7 +215,7 @@ void RecordInterrupted(const Value& planned, const std::string& service_id,
   Value state = ConnectionState(planned, service_id, last);
   state = state.WithAttr("status", planned.Attr("status").is_known()
                                        ? planned.Attr("status")
-                                       : Value::String("accepted"));
+                                       : Value::String(std::string(api::kAccepted)));
   const Value& description = planned.Attr("description");
   if (description.is_known() && !description.is_null()) {
     state = state.WithAttr("description", description);
@@ -297,7 +299,7 @@ void ConnectionApproval::Plan(const core::PlanRequest& req, core::PlanResponse& 
   if (StillCreating(req.prior_state)) {
     // The receive went out but was not confirmed (an interrupted apply, an
     // import): apply waits for it, and the plan says so.
-    resp.planned_state = resp.planned_state.WithAttr("status", Value::String("accepted"));
+    resp.planned_state = resp.planned_state.WithAttr("status", Value::String(std::string(api::kAccepted)));
     resp.planned_state = resp.planned_state.WithAttr("updated_at", Value::Unknown(Type::String()));
   }
   if (!req.proposed_new_state.Attr("description").Equals(req.prior_state.Attr("description"))) {
@@ -349,7 +351,7 @@ void ConnectionApproval::PlanCreate(const Value& config, core::PlanResponse& res
                         {PathStep::Attr("domain_id")});
     return;
   }
-  if (c.status == "failed") {
+  if (c.status == api::kFailed) {
     resp.diags.AddWarning(absl::StrCat("Connection of endpoint ", endpoint_id, " has failed"),
                           absl::StrCat("Apply will not be able to approve it: ",
                                        cloud::FailureDetails(c)),
@@ -370,7 +372,7 @@ void ConnectionApproval::PlanCreate(const Value& config, core::PlanResponse& res
   planned = planned.WithAttr("domain_id", Value::String(c.domain_id));
   planned = planned.WithAttr("marker_id", Value::Int(c.marker_id));
   planned = planned.WithAttr("created_at", Value::String(c.created_at));
-  planned = planned.WithAttr("status", Value::String("accepted"));
+  planned = planned.WithAttr("status", Value::String(std::string(api::kAccepted)));
   resp.planned_state = planned;
 }
 
@@ -394,7 +396,8 @@ void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& 
   }
   // Anything but accepted (or on its way there) means the approval is gone:
   // a null state makes the next plan create it again.
-  if (!found->has_value() || ((*found)->status != "accepted" && (*found)->status != "creating")) {
+  if (!found->has_value() ||
+      ((*found)->status != api::kAccepted && (*found)->status != api::kCreating)) {
     core::LogInfo("approval no longer in effect; removing from state",
                   {{"service_id", service_id},
                    {"endpoint_id", endpoint_id},
@@ -444,7 +447,7 @@ void ConnectionApproval::Update(const cloud::VpcepClient& client, const Value& p
     absl::Duration timeout =
         ParseTimeout(planned.Attr("timeouts"), "create").value_or(kDefaultTimeout);
     std::optional<cloud::Connection> last;
-    cloud::WaitSpec spec{"accepted", false, absl::Now() + timeout, timeout, ""};
+    cloud::WaitSpec spec{std::string(api::kAccepted), false, absl::Now() + timeout, timeout, ""};
     absl::StatusOr<std::optional<cloud::Connection>> done =
         client.watcher().Wait(service_id, endpoint_id, spec, last);
     if (!done.ok()) {
@@ -498,7 +501,7 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
     return;
   }
   const std::string& status = (*current)->status;
-  if (status == "failed") {
+  if (status == api::kFailed) {
     resp.diags.AddError(absl::StrCat("Cannot approve ", what),
                         absl::StrCat("The connection of endpoint ", endpoint_id,
                                      " has failed: ", cloud::FailureDetails(**current)),
@@ -506,10 +509,10 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
     return;
   }
   std::string receive_request_id;
-  if (status == "accepted") {
+  if (status == api::kAccepted) {
     // Adopted without a POST (the plan warned if the service accepts
     // everything by itself).
-  } else if (status == "creating") {
+  } else if (status == api::kCreating) {
     // A receive already went out (an earlier apply that was killed, or
     // another client): wait for it instead of sending a second one.
     core::LogInfo("connection already being accepted; waiting without a new receive",
@@ -517,14 +520,14 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
   } else {
     // A receive that landed leaves the connection `creating` at once (then
     // `accepted` or `failed`), which a lookup shows.
-    const std::initializer_list<absl::string_view> landed_statuses = {"creating", "accepted",
-                                                                      "failed"};
+    const std::initializer_list<absl::string_view> landed_statuses = {
+        api::kCreating, api::kAccepted, api::kFailed};
     auto landed = [&] {
       return ShowsStatus(watcher, service_id, endpoint_id, landed_statuses, deadline)
           .value_or(false);
     };
     absl::StatusOr<std::vector<cloud::Connection>> acted =
-        client.Act(service_id, "receive", endpoint_id, deadline, landed);
+        client.Act(service_id, api::kReceive, endpoint_id, deadline, landed);
     if (acted.ok() && !acted->empty()) receive_request_id = acted->front().request_id;
     if (!acted.ok() && cloud::IsConnectionGone(acted.status())) {
       // Deleted since the look before it (endpoints come and go on a busy
@@ -558,13 +561,14 @@ void ConnectionApproval::Create(const cloud::VpcepClient& client, const Value& p
     }
   }
   std::optional<cloud::Connection> last = *current;
-  cloud::WaitSpec spec{"accepted", false, deadline, timeout, receive_request_id};
+  cloud::WaitSpec spec{std::string(api::kAccepted), false, deadline, timeout,
+                       receive_request_id};
   absl::StatusOr<std::optional<cloud::Connection>> done =
       watcher.Wait(service_id, endpoint_id, spec, last);
   if (!done.ok() && Interrupted(client) && last.has_value() &&
-      (last->status == "creating" || last->status == "pendingAcceptance")) {
+      (last->status == api::kCreating || last->status == api::kPendingAcceptance)) {
     RecordInterrupted(planned, service_id, *last,
-                      last->status == "creating"
+                      last->status == api::kCreating
                           ? "The receive was sent; the connection was last seen `creating`."
                           : "The receive was sent; no listing has shown the connection since.",
                       resp);
@@ -633,20 +637,20 @@ void ConnectionApproval::Delete(const cloud::VpcepClient& client, const Value& p
       ParseTimeout(prior.Attr("timeouts"), "delete").value_or(kDefaultTimeout);
   absl::Time deadline = absl::Now() + timeout;
   absl::StatusOr<std::vector<cloud::Connection>> acted =
-      client.Act(service_id, "reject", endpoint_id, deadline);
+      client.Act(service_id, api::kReject, endpoint_id, deadline);
   if (!acted.ok()) {
     if (cloud::IsConnectionGone(acted.status()) || cloud::IsServiceGone(acted.status())) {
       resp.new_state = Value::Null(prior.type());  // already gone: nothing to reject
       return;
     }
-    if (ActionTookEffect(watcher, service_id, endpoint_id, acted.status(), {"rejected"},
+    if (ActionTookEffect(watcher, service_id, endpoint_id, acted.status(), {api::kRejected},
                          deadline) != true) {
       resp.diags.AddStatus(absl::StrCat("Cannot reject ", what), acted.status());
       return;
     }
   }
   std::optional<cloud::Connection> last;
-  cloud::WaitSpec spec{"rejected", true, deadline, timeout, ""};
+  cloud::WaitSpec spec{std::string(api::kRejected), true, deadline, timeout, ""};
   absl::StatusOr<std::optional<cloud::Connection>> done =
       watcher.Wait(service_id, endpoint_id, spec, last);
   if (!done.ok()) {
@@ -681,7 +685,7 @@ void ConnectionApproval::Import(const core::ImportRequest& req, core::ImportResp
     }
     // Read would drop such a connection, and Terraform would then call it
     // non-existent: say what it is instead.
-    if (found.ok() && (*found)->status != "accepted" && (*found)->status != "creating") {
+    if (found.ok() && (*found)->status != api::kAccepted && (*found)->status != api::kCreating) {
       resp.diags.AddError(
           absl::StrCat("Cannot import ", req.id),
           absl::StrCat("The connection of endpoint ", parts[1], " to service ", parts[0], " is ",

@@ -1,9 +1,13 @@
 #include "resources/service_connections/service_connections.h"
 
-#include <set>
+#include <algorithm>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/types/span.h"
+#include "provider/cloud/api_vocabulary.h"
 #include "provider/cloud/client.h"
 #include "resources/vpcep_provider.h"
 
@@ -29,6 +33,15 @@ Type ConnectionType() {
                        {"errors", Type::List(ErrorType())}});
 }
 
+// `a`, `b` or `c`
+std::string BacktickedChoice(absl::Span<const absl::string_view> words) {
+  std::vector<std::string> quoted;
+  for (absl::string_view w : words) quoted.push_back(absl::StrCat("`", w, "`"));
+  std::string last = quoted.back();
+  quoted.pop_back();
+  return absl::StrCat(absl::StrJoin(quoted, ", "), " or ", last);
+}
+
 core::Schema DataSchema() {
   core::Schema s;
   s.block.description =
@@ -40,14 +53,17 @@ core::Schema DataSchema() {
       core::OptionalAttribute("marker_id", Type::String(), "Only the endpoint with this packet "
                               "id."),
       core::OptionalAttribute("status", Type::String(),
-                              "Only connections in this status, passed to the API as given: "
-                              "`pendingAcceptance`, `creating`, `accepted`, `rejected` or "
-                              "`failed`."),
+                              absl::StrCat("Only connections in this status, passed to the API "
+                                           "as given: ",
+                                           BacktickedChoice(api::kListStatusFilters), ".")),
       core::OptionalAttribute("domain_id", Type::String(), "Only connections from this account "
                               "(filtered by the provider)."),
-      core::OptionalAttribute("sort_key", Type::String(), "`create_at` (default) or "
-                              "`update_at`."),
-      core::OptionalAttribute("sort_dir", Type::String(), "`desc` (default) or `asc`."),
+      core::OptionalAttribute("sort_key", Type::String(),
+                              absl::StrCat("`", api::kSortByCreation, "` (default) or `",
+                                           api::kSortByUpdate, "`.")),
+      core::OptionalAttribute("sort_dir", Type::String(),
+                              absl::StrCat("`", api::kDescending, "` (default) or `",
+                                           api::kAscending, "`.")),
       core::ComputedAttribute("id", Type::String(), "The service id."),
       core::ComputedAttribute(
           "connections", Type::List(ConnectionType()),
@@ -63,10 +79,10 @@ std::string OptString(const Value& config, const char* name) {
   return v.is_known() && !v.is_null() ? v.AsString() : "";
 }
 
-void CheckOneOf(const Value& config, const char* name, const std::set<std::string>& allowed,
-                core::Diagnostics& diags) {
+void CheckOneOf(const Value& config, const char* name,
+                absl::Span<const absl::string_view> allowed, core::Diagnostics& diags) {
   std::string v = OptString(config, name);
-  if (!v.empty() && allowed.count(v) == 0) {
+  if (!v.empty() && std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
     diags.AddError(absl::StrCat("Invalid ", name),
                    absl::StrCat("\"", v, "\" is not one of: ", absl::StrJoin(allowed, ", "), "."),
                    {PathStep::Attr(name)});
@@ -81,8 +97,8 @@ ServiceConnections::ServiceConnections(VpcepProvider& provider)
 void ServiceConnections::ValidateConfig(const Value& config, core::Diagnostics& diags) const {
   // `status` is not checked here: regional editions of the API differ in the
   // values they list, so the API itself answers an unknown one.
-  CheckOneOf(config, "sort_key", {"create_at", "update_at"}, diags);
-  CheckOneOf(config, "sort_dir", {"asc", "desc"}, diags);
+  CheckOneOf(config, "sort_key", api::kSortKeys, diags);
+  CheckOneOf(config, "sort_dir", api::kSortDirs, diags);
 }
 
 void ServiceConnections::Read(const Value& config, Value& state, core::Diagnostics& diags) {

@@ -482,6 +482,29 @@ TEST_P(LifecycleTest, DataSourceListsAndFiltersConnections) {
   EXPECT_THAT(r.DiagText(), HasSubstr("HTTP 400"));
 }
 
+// marker_id is a string in the contract: the data source sends it as given,
+// a 64-bit id finds its connection and text that is no id finds none.
+TEST_P(LifecycleTest, DataSourcePassesMarkerIdThroughAsAString) {
+  auto service = sim_->AddService(true);
+  auto endpoint = sim_->AddConnection(*service, "domain-a");
+  ASSERT_TRUE(sim_->AddConnection(*service, "domain-b").ok());
+  auto remote = sim_->GetConnection(*service, *endpoint);
+  ASSERT_TRUE(remote.ok());
+  const int64_t marker = (*remote)["marker_id"].get<int64_t>();
+  ASSERT_GT(marker, int64_t{1} << 32) << "the simulator's marker ids need 64 bits";
+  const Type& t = driver_->DataSourceType("vpcep_service_connections");
+  Value all = Value::ObjectOf(t, {{"service_id", Value::String(*service)}});
+  RpcResult r = driver_->ReadData("vpcep_service_connections",
+                                  all.WithAttr("marker_id", Value::String(std::to_string(marker))));
+  ASSERT_FALSE(r.HasError()) << r.DiagText();
+  ASSERT_EQ(r.value.Attr("connections").Elements().size(), 1u);
+  EXPECT_EQ(r.value.Attr("connections").Elements()[0].Attr("endpoint_id").AsString(), *endpoint);
+  r = driver_->ReadData("vpcep_service_connections",
+                        all.WithAttr("marker_id", Value::String("not-a-marker")));
+  ASSERT_FALSE(r.HasError()) << r.DiagText();
+  EXPECT_EQ(r.value.Attr("connections").Elements().size(), 0u);
+}
+
 TEST_P(LifecycleTest, FailedConnectionReportsItsErrors) {
   auto service = sim_->AddService(true);
   auto endpoint = sim_->AddConnection(*service, "domain-a");

@@ -1,8 +1,9 @@
 // FakeApi: an in-memory VPCEP list/action API as an HttpTransport, for unit
 // tests of lookups and waits. Honours the list call's id filter, sort keys,
 // limit and offset; counts calls, listed items and the most list calls ever
-// in flight at once; can fail calls, add latency, and churn the service (a
-// connection created or deleted before a page is served).
+// in flight at once; can fail calls, add latency, churn the service (a
+// connection created or deleted before a page is served), refuse offsets past
+// the end as the contract allows, and leave out total_count.
 #ifndef VPCEP_TESTS_UNIT_FAKE_API_H_
 #define VPCEP_TESTS_UNIT_FAKE_API_H_
 
@@ -94,6 +95,12 @@ class FakeApi : public cloud::HttpTransport {
   // Left out of listings that are not filtered by id, as an item skipped
   // by a page boundary that shifted would be.
   std::set<std::string> hidden_from_pages;
+  // A list offset > 0 that is not below the number of matches gets 400
+  // EndPoint.0010 instead of an empty page.
+  bool strict_offset = false;
+  bool omit_total_count = false;
+  int64_t offset_refusals = 0;
+  std::vector<int64_t> offsets;  // of every list call served, in order
   int64_t calls = 0, list_calls = 0, id_calls = 0, listed_items = 0, receives = 0;
   int in_flight = 0, max_in_flight = 0;
   int64_t sequence = 0;
@@ -164,6 +171,12 @@ class FakeApi : public cloud::HttpTransport {
       return asc ? ka < kb : kb < ka;
     });
     int64_t offset = std::atoll(Param(url, "offset").c_str());
+    offsets.push_back(offset);
+    if (strict_offset && offset > 0 && offset >= static_cast<int64_t>(match.size())) {
+      ++offset_refusals;
+      return cloud::HttpResponse{400, {{"x-request-id", "req-0010"}},
+                                 R"({"error_code":"EndPoint.0010","error_msg":"invalid offset"})"};
+    }
     std::string limit_text = Param(url, "limit");
     int64_t limit = limit_text.empty() ? 10 : std::atoll(limit_text.c_str());
     nlohmann::json items = nlohmann::json::array();
@@ -171,9 +184,9 @@ class FakeApi : public cloud::HttpTransport {
       items.push_back(Json(*match[static_cast<size_t>(i)]));
     }
     listed_items += static_cast<int64_t>(items.size());
-    return cloud::HttpResponse{
-        200, {{"x-request-id", "req-list"}},
-        nlohmann::json{{"connections", items}, {"total_count", match.size()}}.dump()};
+    nlohmann::json body{{"connections", items}};
+    if (!omit_total_count) body["total_count"] = match.size();
+    return cloud::HttpResponse{200, {{"x-request-id", "req-list"}}, body.dump()};
   }
 };
 

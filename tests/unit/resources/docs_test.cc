@@ -1,15 +1,22 @@
 // Keeps docs/ in step with the schema: every attribute documented, nothing
-// documented that does not exist, every attribute described, and the examples
-// shown in the docs are the files under examples/.
+// documented that does not exist, every attribute described, the API's words
+// and limits as in provider/cloud/api_vocabulary.h (in the schema's own words
+// where they are built from it), and the examples shown in the docs are the
+// files under examples/.
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/types/span.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "provider/cloud/api_vocabulary.h"
 #include "provider/core/dispatcher.h"
 #include "resources/vpcep_provider.h"
 
@@ -32,6 +39,32 @@ std::set<std::string> DocumentedNames(const std::string& doc) {
     if (std::regex_search(l, m, item)) names.insert(m[1]);
   }
   return names;
+}
+
+// The text documenting attribute `name` (the first "- `name` (Type) text"
+// line), or "".
+std::string AttributeText(const std::string& doc, const std::string& name) {
+  const std::string start = "- `" + name + "` (";
+  for (absl::string_view line : absl::StrSplit(doc, '\n')) {
+    if (!absl::StartsWith(line, start)) continue;
+    size_t type_end = line.find(") ", start.size());
+    return type_end == absl::string_view::npos ? "" : std::string(line.substr(type_end + 2));
+  }
+  return "";
+}
+
+// The words between backticks in `text`.
+std::set<std::string> Backticked(const std::string& text) {
+  std::set<std::string> words;
+  std::regex word("`([^`]+)`");
+  for (std::sregex_iterator it(text.begin(), text.end(), word), end; it != end; ++it) {
+    words.insert((*it)[1]);
+  }
+  return words;
+}
+
+std::set<std::string> AsSet(absl::Span<const absl::string_view> words) {
+  return std::set<std::string>(words.begin(), words.end());
 }
 
 // Names at the top level, in nested blocks, and in the objects of list attributes.
@@ -110,6 +143,48 @@ TEST_F(DocsTest, ServiceConnectionsPageMatchesSchema) {
                "docs/data-sources/service_connections.md");
   ExpectExampleShown("examples/data-sources/vpcep_service_connections/data-source.tf",
                      "docs/data-sources/service_connections.md");
+}
+
+const core::Attribute* FindAttribute(const core::Schema& schema, const std::string& name) {
+  for (const core::Attribute& a : schema.block.attributes) {
+    if (a.name == name) return &a;
+  }
+  return nullptr;
+}
+
+// The words of the API named in the pages are the vocabulary's, and the
+// attributes that name them are documented in the schema's own words.
+TEST_F(DocsTest, PagesNameTheApisStatusesSortKeysAndLimits) {
+  const core::Schema& approval_schema = *schemas_.resources.at("vpcep_connection_approval");
+  const core::Schema& data_schema = *schemas_.data_sources.at("vpcep_service_connections");
+  std::string approval = ReadFile("docs/resources/connection_approval.md");
+  std::string data = ReadFile("docs/data-sources/service_connections.md");
+  for (auto [schema, doc, name] :
+       std::initializer_list<std::tuple<const core::Schema*, const std::string*, const char*>>{
+           {&approval_schema, &approval, "description"},
+           {&data_schema, &data, "status"},
+           {&data_schema, &data, "sort_key"},
+           {&data_schema, &data, "sort_dir"}}) {
+    const core::Attribute* a = FindAttribute(*schema, name);
+    ASSERT_NE(a, nullptr) << name;
+    EXPECT_EQ(AttributeText(*doc, name), a->description) << "`" << name << "`";
+  }
+
+  EXPECT_THAT(AttributeText(approval, "description"),
+              ::testing::HasSubstr(absl::StrCat("up to ", api::kMaxDescriptionLength,
+                                                " characters, no `<` or `>`")));
+  EXPECT_THAT(AttributeText(approval, "status"),
+              ::testing::HasSubstr(absl::StrCat("`", api::kAccepted, "`")));
+  EXPECT_THAT(Backticked(AttributeText(data, "status")),
+              ::testing::UnorderedElementsAreArray(AsSet(api::kListStatusFilters)));
+  EXPECT_THAT(Backticked(AttributeText(data, "sort_key")),
+              ::testing::UnorderedElementsAreArray(AsSet(api::kSortKeys)));
+  EXPECT_THAT(Backticked(AttributeText(data, "sort_dir")),
+              ::testing::UnorderedElementsAreArray(AsSet(api::kSortDirs)));
+  EXPECT_THAT(AttributeText(data, "sort_key"),
+              ::testing::HasSubstr(absl::StrCat("`", api::kSortKeys[0], "` (default)")));
+  EXPECT_THAT(AttributeText(data, "sort_dir"),
+              ::testing::HasSubstr(absl::StrCat("`", api::kSortDirs[0], "` (default)")));
 }
 
 }  // namespace
