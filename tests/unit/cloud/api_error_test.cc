@@ -15,8 +15,10 @@ const std::string kZhong = "\xE4\xB8\xAD";  // 中
 
 // A proxy's error page in Latin-1, with a request id that is not UTF-8.
 cloud::HttpResponse LatinErrorPage() {
-  return cloud::HttpResponse{400, {{"x-request-id", "req-\xFF\xFE"}},
-                             "<html>Requ\xEAte refus\xE9" "e</html>"};
+  return cloud::HttpResponse{400,
+                             {{"x-request-id", "req-\xFF\xFE"}},
+                             "<html>Requ\xEAte refus\xE9"
+                             "e</html>"};
 }
 
 TEST(ApiErrorText, ExcerptOfAnErrorPageIsCutOnACharacterBoundary) {

@@ -44,7 +44,8 @@ class ListApi : public cloud::HttpTransport {
       page.push_back(connections[i]);
     }
     return cloud::HttpResponse{
-        200, {{"x-request-id", "req-list"}},
+        200,
+        {{"x-request-id", "req-list"}},
         nlohmann::json{{"connections", page}, {"total_count", connections.size()}}.dump()};
   }
   static std::string Time(int64_t unix_seconds) {
@@ -108,8 +109,8 @@ class ServiceConnectionsTest : public ::testing::Test {
   }
   // The `connections` of a successful read.
   std::vector<Value> Connections(const core::EncodedResult& r) {
-    EXPECT_FALSE(r.diags.HasError()) << r.diags.items()[0].summary << ": "
-                                     << r.diags.items()[0].detail;
+    EXPECT_FALSE(r.diags.HasError())
+        << r.diags.items()[0].summary << ": " << r.diags.items()[0].detail;
     absl::StatusOr<Value> state = core::DecodeMsgpack(r.msgpack, DataType());
     EXPECT_TRUE(state.ok()) << state.status();
     if (!state.ok() || state->is_null()) return {};
@@ -124,7 +125,8 @@ class ServiceConnectionsTest : public ::testing::Test {
   static cloud::HttpResponse Error(int status, const std::string& code,
                                    const std::string& request_id) {
     return cloud::HttpResponse{
-        status, {{"x-request-id", request_id}},
+        status,
+        {{"x-request-id", request_id}},
         nlohmann::json{{"error_code", code}, {"error_msg", "refused"}}.dump()};
   }
 
@@ -158,8 +160,7 @@ TEST_F(ServiceConnectionsTest, SchemaTakesAServiceAndOptionalFiltersAsStrings) {
     fields.insert(name);
   }
   EXPECT_EQ(fields, (std::set<std::string>{"endpoint_id", "marker_id", "domain_id", "status",
-                                            "description", "created_at", "updated_at",
-                                            "errors"}));
+                                           "description", "created_at", "updated_at", "errors"}));
 }
 
 TEST_F(ServiceConnectionsTest, FiltersAreSentAsQueryParametersAsGiven) {
@@ -179,9 +180,10 @@ TEST_F(ServiceConnectionsTest, FiltersAreSentAsQueryParametersAsGiven) {
 // Regional editions of the API differ in the statuses they know, so any
 // value reaches the API, and the API's refusal reaches the user.
 TEST_F(ServiceConnectionsTest, UnknownStatusIsLeftToTheApi) {
-  EXPECT_TRUE(dispatcher_.ValidateDataSourceConfig(
-                              kType, Config({{"status", Value::String("pendingReview")}}))
-                  .empty());
+  EXPECT_TRUE(
+      dispatcher_
+          .ValidateDataSourceConfig(kType, Config({{"status", Value::String("pendingReview")}}))
+          .empty());
   api_->script = {Error(400, "EndPoint.0019", "req-status")};
   core::EncodedResult r = Read({{"status", Value::String("pendingReview")}});
   ASSERT_EQ(api_->urls.size(), 1u);
@@ -192,8 +194,8 @@ TEST_F(ServiceConnectionsTest, UnknownStatusIsLeftToTheApi) {
 }
 
 TEST_F(ServiceConnectionsTest, FilterValuesAreEscapedInTheQuery) {
-  core::EncodedResult r = Read({{"marker_id", Value::String("12&status=accepted")},
-                                {"endpoint_id", Value::String("ep 1")}});
+  core::EncodedResult r = Read(
+      {{"marker_id", Value::String("12&status=accepted")}, {"endpoint_id", Value::String("ep 1")}});
   EXPECT_TRUE(Connections(r).empty());
   ASSERT_EQ(api_->urls.size(), 1u);
   EXPECT_THAT(api_->urls[0], HasSubstr("&marker_id=12%26status%3Daccepted"));
@@ -231,11 +233,11 @@ TEST_F(ServiceConnectionsTest, DomainIsFilteredByTheProvider) {
 
 TEST_F(ServiceConnectionsTest, ResultIsOrderedAsAsked) {
   api_->Add(3);
-  EXPECT_EQ(Ids(Connections(Read({{"sort_key", Value::String("update_at")},
-                                  {"sort_dir", Value::String("asc")}}))),
+  EXPECT_EQ(Ids(Connections(Read(
+                {{"sort_key", Value::String("update_at")}, {"sort_dir", Value::String("asc")}}))),
             (std::vector<std::string>{"ep-2", "ep-1", "ep-0"}));
-  EXPECT_EQ(Ids(Connections(Read({{"sort_key", Value::String("create_at")},
-                                  {"sort_dir", Value::String("asc")}}))),
+  EXPECT_EQ(Ids(Connections(Read(
+                {{"sort_key", Value::String("create_at")}, {"sort_dir", Value::String("asc")}}))),
             (std::vector<std::string>{"ep-0", "ep-1", "ep-2"}));
   EXPECT_EQ(Ids(Connections(Read({{"sort_dir", Value::String("desc")}}))),
             (std::vector<std::string>{"ep-2", "ep-1", "ep-0"}));
