@@ -7,7 +7,8 @@ foreach(var BINARY SOURCE_DIR)
   endif()
 endforeach()
 
-file(GLOB_RECURSE sources "${SOURCE_DIR}/provider/*" "${SOURCE_DIR}/resources/*")
+file(GLOB_RECURSE sources "${SOURCE_DIR}/provider/*" "${SOURCE_DIR}/resources/*"
+     "${SOURCE_DIR}/cmd/*")
 foreach(f IN LISTS sources)
   file(STRINGS "${f}" hits REGEX "httplib")
   if(hits)

@@ -1,8 +1,8 @@
 # Links gRPC, Protobuf, Abseil and their private helpers (re2, c-ares, upb)
-# from Debian's static archives instead of ~70 shared objects. Start-up of the
-# provider is dominated by the dynamic loader's symbol lookups in those
+# from Debian's static archives instead of their many shared objects. Start-up
+# of the provider is dominated by the dynamic loader's symbol lookups in those
 # objects (Terraform starts the provider several times per command), so this
-# is worth a bigger binary. OpenSSL, zlib and libcurl stay shared: they get
+# is worth a bigger binary (figures in bench/RESULTS.md). OpenSSL, zlib and libcurl stay shared: they get
 # security updates from Debian.
 option(VPCEP_STATIC_DEPS "Link gRPC, Protobuf and Abseil statically" ON)
 

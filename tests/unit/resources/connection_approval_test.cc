@@ -1,5 +1,6 @@
 // vpcep_connection_approval in-process, against a scripted API whose answers
-// can be lost: the outcome of an action is checked with the list call.
+// can be lost: the outcome of an action is checked with the list call. And
+// validation of its configuration.
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -19,6 +20,7 @@ namespace {
 
 using core::Type;
 using core::Value;
+using ::testing::HasSubstr;
 
 // One service whose actions take effect at once but whose POST answers are
 // replaced by HTTP 500 while `lose_answers` is set.
@@ -331,15 +333,47 @@ TEST_F(ApprovalTest, CreatingApprovalIsPlannedAsAWaitAndAppliedWithoutAReceive) 
   EXPECT_EQ(api->posts, 0) << "the receive went out before: none is sent again";
 }
 
-}  // namespace
-}  // namespace vpcep::resources
+// The description is validated in characters, as the API counts them, and
+// must be valid UTF-8.
+const std::string kZhong = "\xE4\xB8\xAD";  // 中
 
-namespace vpcep::resources {
-namespace {
+class DescriptionTest : public ::testing::Test {
+ protected:
+  core::Diagnostics Validate(const std::string& description) {
+    Type t = core::ImpliedType(d_.GetSchemas().resources.at(kType)->block);
+    Value config = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
+                                       {"endpoint_id", Value::String("ep-1")},
+                                       {"description", Value::String(description)}});
+    return d_.ValidateResourceConfig(kType, {core::EncodeMsgpack(config, t), ""});
+  }
+  static std::string Repeat(const std::string& s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s;
+    return out;
+  }
+  static constexpr char kType[] = "vpcep_connection_approval";
+  VpcepProvider provider_;
+  core::Dispatcher d_{provider_};
+};
 
-TEST(DefaultEndpoint, UsesTheRegionalHostAndTheEuDomain) {
-  EXPECT_EQ(DefaultEndpoint("ap-southeast-1"), "https://vpcep.ap-southeast-1.myhuaweicloud.com");
-  EXPECT_EQ(DefaultEndpoint("eu-west-101"), "https://vpcep.eu-west-101.myhuaweicloud.eu");
+TEST_F(DescriptionTest, TwoHundredChineseCharactersAreAccepted) {
+  core::Diagnostics diags = Validate(Repeat(kZhong, 200));  // 600 bytes
+  EXPECT_FALSE(diags.HasError());
+}
+
+TEST_F(DescriptionTest, FiveHundredTwelveCharactersAreTheLimit) {
+  EXPECT_FALSE(Validate(Repeat(kZhong, 512)).HasError());
+  core::Diagnostics diags = Validate(Repeat(kZhong, 513));
+  ASSERT_TRUE(diags.HasError());
+  EXPECT_EQ(core::PathString(diags.items()[0].path), "description");
+  EXPECT_THAT(diags.items()[0].detail, HasSubstr("513"));
+}
+
+TEST_F(DescriptionTest, TextThatIsNotUtf8IsReportedOnTheAttribute) {
+  core::Diagnostics diags = Validate("caf\xE9");
+  ASSERT_TRUE(diags.HasError());
+  EXPECT_EQ(core::PathString(diags.items()[0].path), "description");
+  EXPECT_THAT(diags.items()[0].detail, HasSubstr("not valid UTF-8"));
 }
 
 class ApprovalModelTest : public ::testing::Test {

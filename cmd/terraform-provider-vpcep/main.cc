@@ -14,10 +14,10 @@
 #endif
 
 // libcurl's RTMP support (librtmp) loads GnuTLS, whose constructor sets
-// itself up before main: ~1 MiB of RSS and start-up time for a library the
-// provider never calls (libcurl uses OpenSSL here, for http and https only).
-// GnuTLS asks this weak hook of its whether to skip that (exported by the
-// link options in provider/rest.cmake).
+// itself up before main: memory and start-up time for a library the
+// provider never calls (libcurl uses OpenSSL here, for http and https only;
+// figures in bench/RESULTS.md). GnuTLS asks this weak hook of its whether to
+// skip that (exported by the link options in CMakeLists.txt beside this file).
 extern "C" __attribute__((visibility("default"))) int _gnutls_global_init_skip() { return 1; }
 
 namespace {
@@ -40,8 +40,7 @@ int main(int argc, char** argv) {
   // glibc gives each thread that allocates its own arena, and keeps freed
   // large blocks for reuse. A process that mostly waits on I/O needs neither:
   // one arena, and listing bodies (>= 64 KiB) mapped and unmapped on their own,
-  // took peak RSS of a 500-approval apply from 21.2 MiB (two arenas) to 19.7
-  // MiB at the same speed (bench/RESULTS.md).
+  // lower its peak RSS at the same speed (bench/RESULTS.md, "What changed").
   mallopt(M_ARENA_MAX, 1);
   mallopt(M_MMAP_THRESHOLD, 64 * 1024);
   vpcep::plugin::ServeOptions options;

@@ -224,5 +224,10 @@ TEST_F(ProviderConfigTest, UnknownValuesWaitForApplyWithoutAnError) {
   EXPECT_THAT(std::string(provider_.Client().status().message()), HasSubstr("not known until"));
 }
 
+TEST(DefaultEndpoint, UsesTheRegionalHostAndTheEuDomain) {
+  EXPECT_EQ(DefaultEndpoint("ap-southeast-1"), "https://vpcep.ap-southeast-1.myhuaweicloud.com");
+  EXPECT_EQ(DefaultEndpoint("eu-west-101"), "https://vpcep.eu-west-101.myhuaweicloud.eu");
+}
+
 }  // namespace
 }  // namespace vpcep::resources
