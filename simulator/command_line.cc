@@ -1,5 +1,7 @@
 #include "simulator/command_line.h"
 
+#include <functional>
+#include <map>
 #include <optional>
 
 #include "absl/status/status.h"
@@ -98,8 +100,181 @@ absl::Status ParseOperations(const std::string& value, FaultConfig& config) {
   return absl::OkStatus();
 }
 
+// Parsing state: the result so far, and an --ak waiting for its --sk.
+struct Parse {
+  CommandLine result;
+  std::optional<std::string> pending_ak;
+
+  Simulator::Options& options() { return result.options; }
+  FaultConfig& faults() { return result.options.faults; }
+};
+
+// Takes the value of `flag` into `p`.
+using ValueFlag =
+    std::function<absl::Status(const std::string& flag, const std::string& value, Parse& p)>;
+
+ValueFlag Rate(double FaultConfig::*rate) {
+  return [rate](const std::string& flag, const std::string& v, Parse& p) {
+    return ParseRate(flag, v, &(p.faults().*rate));
+  };
+}
+
+ValueFlag FaultDuration(absl::Duration FaultConfig::*duration) {
+  return [duration](const std::string& flag, const std::string& v, Parse& p) {
+    return ParseFaultDuration(flag, v, &(p.faults().*duration));
+  };
+}
+
+ValueFlag Seed(std::optional<uint64_t> Simulator::Options::*seed) {
+  return [seed](const std::string& flag, const std::string& v, Parse& p) {
+    uint64_t n;
+    if (!absl::SimpleAtoi(v, &n)) {
+      return absl::InvalidArgumentError(absl::StrCat(flag, " wants an integer, got '", v, "'"));
+    }
+    p.options().*seed = n;
+    return absl::OkStatus();
+  };
+}
+
+absl::Status Ak(const std::string&, const std::string& v, Parse& p) {
+  if (v.empty()) return absl::InvalidArgumentError("--ak must not be empty");
+  if (p.pending_ak.has_value()) {
+    return absl::InvalidArgumentError("--ak given twice without --sk in between");
+  }
+  p.pending_ak = v;
+  return absl::OkStatus();
+}
+
+absl::Status Sk(const std::string&, const std::string& v, Parse& p) {
+  if (!p.pending_ak.has_value()) return absl::InvalidArgumentError("--sk must follow --ak");
+  if (v.empty()) return absl::InvalidArgumentError("--sk must not be empty");
+  p.options().aksk_keys[*p.pending_ak] = v;
+  p.pending_ak.reset();
+  return absl::OkStatus();
+}
+
+absl::Status ListItemCost(const std::string& flag, const std::string& v, Parse& p) {
+  absl::Status status = ParseFaultDuration(flag, v, &p.faults().list_item_cost);
+  if (status.ok() && p.faults().list_item_cost > absl::Seconds(1)) {
+    return absl::InvalidArgumentError("--list-item-cost must be at most 1s");
+  }
+  return status;
+}
+
+absl::Status RateLimit(const std::string&, const std::string& v, Parse& p) {
+  double& limit = p.faults().rate_limit;
+  if (!absl::SimpleAtod(v, &limit) || !(limit >= 0 && limit <= 1e9)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--rate-limit wants calls per second >= 0 (0: off), got '", v, "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Spelling(const std::string&, const std::string& v, Parse& p) {
+  std::optional<CodeSpelling> spelling = ParseCodeSpelling(v);
+  if (!spelling.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--error-code-spelling wants EndPoint or Endpoint, got '", v, "'"));
+  }
+  p.faults().error_code_spelling = *spelling;
+  return absl::OkStatus();
+}
+
+absl::Status Times(const std::string&, const std::string& v, Parse& p) {
+  std::optional<TimeFormat> format = ParseTimeFormat(v);
+  if (!format.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--time-format wants seconds or fractional, got '", v, "'"));
+  }
+  p.faults().time_format = *format;
+  return absl::OkStatus();
+}
+
+absl::Status ProjectId(const std::string&, const std::string& v, Parse& p) {
+  if (v.empty()) return absl::InvalidArgumentError("--project-id must not be empty");
+  p.options().project_id = v;
+  return absl::OkStatus();
+}
+
+absl::Status Threads(const std::string&, const std::string& v, Parse& p) {
+  int& threads = p.options().threads;
+  if (!absl::SimpleAtoi(v, &threads) || threads < 1 || threads > 1024) {
+    return absl::InvalidArgumentError(absl::StrCat("--threads wants 1..1024, got '", v, "'"));
+  }
+  return absl::OkStatus();
+}
+
+// Every flag that takes a value.
+const std::map<std::string, ValueFlag>& ValueFlags() {
+  static const auto* const kFlags = new std::map<std::string, ValueFlag>{
+      {"--listen",
+       [](const std::string&, const std::string& v, Parse& p) {
+         return ParseListen(v, p.options());
+       }},
+      {"--project-id", ProjectId},
+      {"--token",
+       [](const std::string&, const std::string& v, Parse& p) {
+         p.options().token = v;
+         return absl::OkStatus();
+       }},
+      {"--transition-delay",
+       [](const std::string& flag, const std::string& v, Parse& p) {
+         return ParseDelay(flag, v, p.options());
+       }},
+      {"--transition-delay-ms",
+       [](const std::string& flag, const std::string& v, Parse& p) {
+         return ParseDelay(flag, v, p.options());
+       }},
+      {"--seed",
+       [](const std::string&, const std::string& v, Parse& p) {
+         p.options().seed_file = v;
+         return absl::OkStatus();
+       }},
+      {"--ak", Ak},
+      {"--sk", Sk},
+      {"--threads", Threads},
+      {"--fault-500", Rate(&FaultConfig::rate_500)},
+      {"--fault-502", Rate(&FaultConfig::rate_502)},
+      {"--fault-503", Rate(&FaultConfig::rate_503)},
+      {"--fault-504", Rate(&FaultConfig::rate_504)},
+      {"--fault-429", Rate(&FaultConfig::rate_429)},
+      {"--fault-throttle", Rate(&FaultConfig::rate_throttle)},
+      {"--fault-drop", Rate(&FaultConfig::rate_drop)},
+      {"--fault-latency", FaultDuration(&FaultConfig::latency)},
+      {"--fault-jitter", FaultDuration(&FaultConfig::jitter)},
+      {"--fault-after-effect", Rate(&FaultConfig::after_effect_rate)},
+      {"--fault-operations",
+       [](const std::string&, const std::string& v, Parse& p) {
+         return ParseOperations(v, p.faults());
+       }},
+      {"--fault-seed", Seed(&Simulator::Options::fault_seed)},
+      {"--list-item-cost", ListItemCost},
+      {"--rate-limit", RateLimit},
+      {"--churn-create", Rate(&FaultConfig::churn_create)},
+      {"--churn-delete", Rate(&FaultConfig::churn_delete)},
+      {"--churn-seed", Seed(&Simulator::Options::churn_seed)},
+      {"--error-code-spelling", Spelling},
+      {"--time-format", Times},
+      {"--random-seed", Seed(&Simulator::Options::random_seed)},
+  };
+  return *kFlags;
+}
+
+// Every flag without a value.
+const std::map<std::string, std::function<void(Parse&)>>& Switches() {
+  static const auto* const kSwitches = new std::map<std::string, std::function<void(Parse&)>>{
+      {"-h", [](Parse& p) { p.result.help = true; }},
+      {"--help", [](Parse& p) { p.result.help = true; }},
+      {"--allow-remote", [](Parse& p) { p.options().allow_remote = true; }},
+      {"--quiet", [](Parse& p) { p.options().log_requests = false; }},
+      {"--strict-offset", [](Parse& p) { p.faults().strict_offset = true; }},
+  };
+  return *kSwitches;
+}
+
 }  // namespace
 
+// Long, but one string literal: the help text as it is printed.
 std::string Usage() {
   return R"(Usage: vpcep-sim [flags]
 
@@ -171,165 +346,35 @@ simulator/README.md.
 }
 
 absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args) {
-  CommandLine result;
-  result.options.log_requests = true;
-  std::optional<std::string> pending_ak;
+  Parse p;
+  p.options().log_requests = true;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string flag = args[i];
-    std::optional<std::string> inline_value;
-    const size_t eq = flag.find('=');
-    if (absl::StartsWith(flag, "--") && eq != std::string::npos) {
-      inline_value = flag.substr(eq + 1);
+    std::optional<std::string> value;
+    if (const size_t eq = flag.find('='); absl::StartsWith(flag, "--") && eq != std::string::npos) {
+      value = flag.substr(eq + 1);
       flag = flag.substr(0, eq);
     }
-    auto value = [&]() -> absl::StatusOr<std::string> {
-      if (inline_value.has_value()) return *inline_value;
-      if (i + 1 >= args.size()) {
-        return absl::InvalidArgumentError(absl::StrCat(flag, " needs a value"));
-      }
-      return args[++i];
-    };
-    auto no_value = [&]() -> absl::Status {
-      if (inline_value.has_value()) {
+    if (auto sw = Switches().find(flag); sw != Switches().end()) {
+      if (value.has_value()) {
         return absl::InvalidArgumentError(absl::StrCat(flag, " takes no value"));
       }
-      return absl::OkStatus();
-    };
-
-    absl::Status status;
-    if (flag == "-h" || flag == "--help") {
-      status = no_value();
-      result.help = true;
-    } else if (flag == "--allow-remote") {
-      status = no_value();
-      result.options.allow_remote = true;
-    } else if (flag == "--quiet") {
-      status = no_value();
-      result.options.log_requests = false;
-    } else if (flag == "--strict-offset") {
-      status = no_value();
-      result.options.faults.strict_offset = true;
-    } else if (flag == "--listen" || flag == "--project-id" || flag == "--token" ||
-               flag == "--transition-delay" || flag == "--transition-delay-ms" ||
-               flag == "--seed" || flag == "--threads" || flag == "--random-seed" ||
-               flag == "--ak" || flag == "--sk" || absl::StartsWith(flag, "--fault-") ||
-               flag == "--list-item-cost" || flag == "--rate-limit" || flag == "--churn-create" ||
-               flag == "--churn-delete" || flag == "--churn-seed" ||
-               flag == "--error-code-spelling" || flag == "--time-format") {
-      absl::StatusOr<std::string> v = value();
-      if (!v.ok()) return v.status();
-      FaultConfig& faults = result.options.faults;
-      if (flag == "--ak") {
-        if (v->empty()) return absl::InvalidArgumentError("--ak must not be empty");
-        if (pending_ak.has_value()) {
-          return absl::InvalidArgumentError("--ak given twice without --sk in between");
-        }
-        pending_ak = *v;
-      } else if (flag == "--sk") {
-        if (!pending_ak.has_value()) return absl::InvalidArgumentError("--sk must follow --ak");
-        if (v->empty()) return absl::InvalidArgumentError("--sk must not be empty");
-        result.options.aksk_keys[*pending_ak] = *v;
-        pending_ak.reset();
-      } else if (flag == "--fault-500") {
-        status = ParseRate(flag, *v, &faults.rate_500);
-      } else if (flag == "--fault-502") {
-        status = ParseRate(flag, *v, &faults.rate_502);
-      } else if (flag == "--fault-503") {
-        status = ParseRate(flag, *v, &faults.rate_503);
-      } else if (flag == "--fault-504") {
-        status = ParseRate(flag, *v, &faults.rate_504);
-      } else if (flag == "--fault-429") {
-        status = ParseRate(flag, *v, &faults.rate_429);
-      } else if (flag == "--fault-throttle") {
-        status = ParseRate(flag, *v, &faults.rate_throttle);
-      } else if (flag == "--fault-drop") {
-        status = ParseRate(flag, *v, &faults.rate_drop);
-      } else if (flag == "--fault-after-effect") {
-        status = ParseRate(flag, *v, &faults.after_effect_rate);
-      } else if (flag == "--fault-latency") {
-        status = ParseFaultDuration(flag, *v, &faults.latency);
-      } else if (flag == "--fault-jitter") {
-        status = ParseFaultDuration(flag, *v, &faults.jitter);
-      } else if (flag == "--fault-operations") {
-        status = ParseOperations(*v, faults);
-      } else if (flag == "--fault-seed") {
-        uint64_t seed;
-        if (!absl::SimpleAtoi(*v, &seed)) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("--fault-seed wants an integer, got '", *v, "'"));
-        }
-        result.options.fault_seed = seed;
-      } else if (flag == "--list-item-cost") {
-        status = ParseFaultDuration(flag, *v, &faults.list_item_cost);
-        if (status.ok() && faults.list_item_cost > absl::Seconds(1)) {
-          status = absl::InvalidArgumentError("--list-item-cost must be at most 1s");
-        }
-      } else if (flag == "--rate-limit") {
-        if (!absl::SimpleAtod(*v, &faults.rate_limit) ||
-            !(faults.rate_limit >= 0 && faults.rate_limit <= 1e9)) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("--rate-limit wants calls per second >= 0 (0: off), got '", *v, "'"));
-        }
-      } else if (flag == "--churn-create") {
-        status = ParseRate(flag, *v, &faults.churn_create);
-      } else if (flag == "--churn-delete") {
-        status = ParseRate(flag, *v, &faults.churn_delete);
-      } else if (flag == "--churn-seed") {
-        uint64_t seed;
-        if (!absl::SimpleAtoi(*v, &seed)) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("--churn-seed wants an integer, got '", *v, "'"));
-        }
-        result.options.churn_seed = seed;
-      } else if (flag == "--error-code-spelling") {
-        std::optional<CodeSpelling> spelling = ParseCodeSpelling(*v);
-        if (!spelling.has_value()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("--error-code-spelling wants EndPoint or Endpoint, got '", *v, "'"));
-        }
-        faults.error_code_spelling = *spelling;
-      } else if (flag == "--time-format") {
-        std::optional<TimeFormat> format = ParseTimeFormat(*v);
-        if (!format.has_value()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("--time-format wants seconds or fractional, got '", *v, "'"));
-        }
-        faults.time_format = *format;
-      } else if (absl::StartsWith(flag, "--fault-")) {
-        return absl::InvalidArgumentError(absl::StrCat("unknown argument '", flag, "'"));
-      } else if (flag == "--listen") {
-        status = ParseListen(*v, result.options);
-      } else if (flag == "--project-id") {
-        if (v->empty()) return absl::InvalidArgumentError("--project-id must not be empty");
-        result.options.project_id = *v;
-      } else if (flag == "--token") {
-        result.options.token = *v;
-      } else if (flag == "--seed") {
-        result.options.seed_file = *v;
-      } else if (flag == "--threads") {
-        if (!absl::SimpleAtoi(*v, &result.options.threads) || result.options.threads < 1 ||
-            result.options.threads > 1024) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("--threads wants 1..1024, got '", *v, "'"));
-        }
-      } else if (flag == "--random-seed") {
-        uint64_t seed;
-        if (!absl::SimpleAtoi(*v, &seed)) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("--random-seed wants an integer, got '", *v, "'"));
-        }
-        result.options.random_seed = seed;
-      } else {
-        status = ParseDelay(flag, *v, result.options);
-      }
-    } else {
+      sw->second(p);
+      continue;
+    }
+    auto take = ValueFlags().find(flag);
+    if (take == ValueFlags().end()) {
       return absl::InvalidArgumentError(absl::StrCat("unknown argument '", args[i], "'"));
     }
-    if (!status.ok()) return status;
+    if (!value.has_value() && i + 1 >= args.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(flag, " needs a value"));
+    }
+    if (!value.has_value()) value = args[++i];
+    if (absl::Status s = take->second(flag, *value, p); !s.ok()) return s;
   }
-  if (pending_ak.has_value()) return absl::InvalidArgumentError("--ak needs a following --sk");
-  if (absl::Status faults = result.options.faults.Validate(); !faults.ok()) return faults;
-  return result;
+  if (p.pending_ak.has_value()) return absl::InvalidArgumentError("--ak needs a following --sk");
+  if (absl::Status faults = p.faults().Validate(); !faults.ok()) return faults;
+  return p.result;
 }
 
 }  // namespace vpcep::sim

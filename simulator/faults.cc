@@ -91,107 +91,147 @@ absl::Status FaultConfig::Validate() const {
   return absl::OkStatus();
 }
 
-absl::StatusOr<FaultUpdate> FaultUpdateFromJson(const json& body) {
-  FaultUpdate update;
-  FaultConfig& config = update.config;
-  if (!body.is_object()) return InvalidField("body", "must be a JSON object");
-  if (auto it = body.find("rates"); it != body.end() && !it->is_null()) {
-    if (!it->is_object()) return InvalidField("rates", "must be an object");
-    for (const auto& [key, value] : it->items()) {
-      bool known = false;
-      for (const RateField& field : kRateFields) {
-        if (key != field.key) continue;
-        absl::StatusOr<double> rate = ReadRate(value, absl::StrCat("rates.", key));
-        if (!rate.ok()) return rate.status();
-        config.*field.rate = *rate;
-        known = true;
-      }
-      if (!known) {
-        return InvalidField(absl::StrCat("rates.", key),
-                            "is unknown; use 500, 502, 503, 504, 429, 400 or drop");
-      }
+namespace {
+
+// The member of `body` named `key`, or nullptr when it is absent or null.
+const json* Member(const json& body, const char* key) {
+  auto it = body.find(key);
+  return it == body.end() || it->is_null() ? nullptr : &*it;
+}
+
+absl::Status ReadRates(const json& body, FaultConfig& config) {
+  const json* rates = Member(body, "rates");
+  if (rates == nullptr) return absl::OkStatus();
+  if (!rates->is_object()) return InvalidField("rates", "must be an object");
+  for (const auto& [key, value] : rates->items()) {
+    bool known = false;
+    for (const RateField& field : kRateFields) {
+      if (key != field.key) continue;
+      absl::StatusOr<double> rate = ReadRate(value, absl::StrCat("rates.", key));
+      if (!rate.ok()) return rate.status();
+      config.*field.rate = *rate;
+      known = true;
+    }
+    if (!known) {
+      return InvalidField(absl::StrCat("rates.", key),
+                          "is unknown; use 500, 502, 503, 504, 429, 400 or drop");
     }
   }
-  if (auto it = body.find("latency_ms"); it != body.end() && !it->is_null()) {
-    absl::StatusOr<absl::Duration> d = ReadMillis(*it, "latency_ms");
-    if (!d.ok()) return d.status();
-    config.latency = *d;
+  return absl::OkStatus();
+}
+
+// latency_ms, jitter_ms and after_effect_rate: how injected faults behave.
+absl::Status ReadFaultShape(const json& body, FaultConfig& config) {
+  for (auto [key, duration] : {std::pair{"latency_ms", &config.latency},
+                               std::pair{"jitter_ms", &config.jitter}}) {
+    if (const json* v = Member(body, key)) {
+      absl::StatusOr<absl::Duration> d = ReadMillis(*v, key);
+      if (!d.ok()) return d.status();
+      *duration = *d;
+    }
   }
-  if (auto it = body.find("jitter_ms"); it != body.end() && !it->is_null()) {
-    absl::StatusOr<absl::Duration> d = ReadMillis(*it, "jitter_ms");
-    if (!d.ok()) return d.status();
-    config.jitter = *d;
-  }
-  if (auto it = body.find("after_effect_rate"); it != body.end() && !it->is_null()) {
-    absl::StatusOr<double> rate = ReadRate(*it, "after_effect_rate");
+  if (const json* v = Member(body, "after_effect_rate")) {
+    absl::StatusOr<double> rate = ReadRate(*v, "after_effect_rate");
     if (!rate.ok()) return rate.status();
     config.after_effect_rate = *rate;
   }
-  if (auto it = body.find("operations"); it != body.end() && !it->is_null()) {
-    if (!it->is_array()) return InvalidField("operations", "must be an array");
-    config.list = config.action = config.service = config.description = false;
-    for (const json& op : *it) {
-      const std::string name = op.is_string() ? op.get<std::string>() : "";
-      if (name == "list") {
-        config.list = true;
-      } else if (name == "action") {
-        config.action = true;
-      } else if (name == "service") {
-        config.service = true;
-      } else if (name == "description") {
-        config.description = true;
-      } else {
-        return InvalidField("operations", "must contain only list, action, service, description");
-      }
+  return absl::OkStatus();
+}
+
+absl::Status ReadOperations(const json& body, FaultConfig& config) {
+  const json* ops = Member(body, "operations");
+  if (ops == nullptr) return absl::OkStatus();
+  if (!ops->is_array()) return InvalidField("operations", "must be an array");
+  config.list = config.action = config.service = config.description = false;
+  for (const json& op : *ops) {
+    const std::string name = op.is_string() ? op.get<std::string>() : "";
+    if (name == "list") {
+      config.list = true;
+    } else if (name == "action") {
+      config.action = true;
+    } else if (name == "service") {
+      config.service = true;
+    } else if (name == "description") {
+      config.description = true;
+    } else {
+      return InvalidField("operations", "must contain only list, action, service, description");
     }
   }
+  return absl::OkStatus();
+}
+
+absl::Status ReadSeeds(const json& body, FaultUpdate& update) {
   for (auto [key, seed] :
        {std::pair{"seed", &update.seed}, std::pair{"churn_seed", &update.churn_seed}}) {
-    if (auto it = body.find(key); it != body.end() && !it->is_null()) {
-      if (!it->is_number_integer() || it->get<int64_t>() < 0) {
+    if (const json* v = Member(body, key)) {
+      if (!v->is_number_integer() || v->get<int64_t>() < 0) {
         return InvalidField(key, "must be an integer >= 0");
       }
-      *seed = it->get<uint64_t>();
+      *seed = v->get<uint64_t>();
     }
   }
-  if (auto it = body.find("list_item_cost_ms"); it != body.end() && !it->is_null()) {
-    absl::StatusOr<absl::Duration> d = ReadMillis(*it, "list_item_cost_ms");
+  return absl::OkStatus();
+}
+
+// list_item_cost_ms, rate_limit and the churn rates: load on the API.
+absl::Status ReadLoad(const json& body, FaultConfig& config) {
+  if (const json* v = Member(body, "list_item_cost_ms")) {
+    absl::StatusOr<absl::Duration> d = ReadMillis(*v, "list_item_cost_ms");
     if (!d.ok()) return d.status();
     config.list_item_cost = *d;
   }
-  if (auto it = body.find("rate_limit"); it != body.end() && !it->is_null()) {
-    if (!it->is_number() || !(it->get<double>() >= 0 && it->get<double>() <= 1e9)) {
+  if (const json* v = Member(body, "rate_limit")) {
+    if (!v->is_number() || !(v->get<double>() >= 0 && v->get<double>() <= 1e9)) {
       return InvalidField("rate_limit", "must be a number of calls per second >= 0 (0: off)");
     }
-    config.rate_limit = it->get<double>();
+    config.rate_limit = v->get<double>();
   }
   for (auto [key, rate] : {std::pair{"churn_create", &config.churn_create},
                            std::pair{"churn_delete", &config.churn_delete}}) {
-    if (auto it = body.find(key); it != body.end() && !it->is_null()) {
-      absl::StatusOr<double> value = ReadRate(*it, key);
+    if (const json* v = Member(body, key)) {
+      absl::StatusOr<double> value = ReadRate(*v, key);
       if (!value.ok()) return value.status();
       *rate = *value;
     }
   }
-  if (auto it = body.find("strict_offset"); it != body.end() && !it->is_null()) {
-    if (!it->is_boolean()) return InvalidField("strict_offset", "must be true or false");
-    config.strict_offset = it->get<bool>();
+  return absl::OkStatus();
+}
+
+// strict_offset, error_code_spelling and time_format: API editions.
+absl::Status ReadVariants(const json& body, FaultConfig& config) {
+  if (const json* v = Member(body, "strict_offset")) {
+    if (!v->is_boolean()) return InvalidField("strict_offset", "must be true or false");
+    config.strict_offset = v->get<bool>();
   }
-  if (auto it = body.find("error_code_spelling"); it != body.end() && !it->is_null()) {
+  if (const json* v = Member(body, "error_code_spelling")) {
     std::optional<CodeSpelling> spelling =
-        ParseCodeSpelling(it->is_string() ? it->get<std::string>() : "");
+        ParseCodeSpelling(v->is_string() ? v->get<std::string>() : "");
     if (!spelling.has_value()) {
       return InvalidField("error_code_spelling", "must be \"EndPoint\" or \"Endpoint\"");
     }
     config.error_code_spelling = *spelling;
   }
-  if (auto it = body.find("time_format"); it != body.end() && !it->is_null()) {
-    std::optional<TimeFormat> format =
-        ParseTimeFormat(it->is_string() ? it->get<std::string>() : "");
+  if (const json* v = Member(body, "time_format")) {
+    std::optional<TimeFormat> format = ParseTimeFormat(v->is_string() ? v->get<std::string>() : "");
     if (!format.has_value()) {
       return InvalidField("time_format", "must be \"seconds\" or \"fractional\"");
     }
     config.time_format = *format;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<FaultUpdate> FaultUpdateFromJson(const json& body) {
+  if (!body.is_object()) return InvalidField("body", "must be a JSON object");
+  FaultUpdate update;
+  FaultConfig& config = update.config;
+  // Every part is read; the first error in this order is the one reported.
+  for (absl::Status s : {ReadRates(body, config), ReadFaultShape(body, config),
+                         ReadOperations(body, config), ReadSeeds(body, update),
+                         ReadLoad(body, config), ReadVariants(body, config)}) {
+    if (!s.ok()) return s;
   }
   absl::Status valid = config.Validate();
   if (!valid.ok()) return InvalidField("body", valid.message());

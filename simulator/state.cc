@@ -52,6 +52,31 @@ bool ListOrder(const ListQuery& query, const Connection& a, const Connection& b)
   return ta != tb ? ta > tb : a.sequence > b.sequence;
 }
 
+// Why a connection in its current status takes no action; OK when it does.
+absl::Status ActionRefused(const Connection& connection, absl::string_view endpoint_id) {
+  switch (connection.status) {
+    case ConnectionStatus::kFailed:
+      return MakeError(
+          400, codes::kEndpointFailed,
+          absl::StrCat("The endpoint ", endpoint_id, " has failed and cannot be modified."));
+    case ConnectionStatus::kDeleting:
+      return MakeError(400, codes::kEndpointDeleting,
+                       absl::StrCat("The endpoint ", endpoint_id, " is being deleted."));
+    default:
+      return absl::OkStatus();
+  }
+}
+
+// A reject turns the connection `rejected` at `due`.
+void ScheduleReject(Connection& connection, absl::Time due) {
+  if (connection.status == ConnectionStatus::kRejected) {
+    connection.pending_status.reset();  // already there: nothing to do
+  } else if (connection.pending_status != ConnectionStatus::kRejected) {
+    connection.pending_status = ConnectionStatus::kRejected;
+    connection.pending_due = due;
+  }
+}
+
 }  // namespace
 
 absl::Status ValidateDescription(absl::string_view description) {
@@ -168,18 +193,9 @@ absl::StatusOr<Connection> State::ApplyAction(absl::string_view service_id,
   const absl::Time now = Now();
   const absl::Time due = now + transition_delay_;
 
-  switch (connection.status) {
-    case ConnectionStatus::kFailed:
-      return MakeError(
-          400, codes::kEndpointFailed,
-          absl::StrCat("The endpoint ", endpoint_id, " has failed and cannot be modified."));
-    case ConnectionStatus::kDeleting:
-      return MakeError(400, codes::kEndpointDeleting,
-                       absl::StrCat("The endpoint ", endpoint_id, " is being deleted."));
-    default:
-      break;
+  if (absl::Status refused = ActionRefused(connection, endpoint_id); !refused.ok()) {
+    return refused;
   }
-
   if (action == Action::kReceive) {
     const ConnectionStatus target = connection.fail_on_receive.has_value()
                                         ? ConnectionStatus::kFailed
@@ -203,12 +219,7 @@ absl::StatusOr<Connection> State::ApplyAction(absl::string_view service_id,
         break;
     }
   } else {
-    if (connection.status == ConnectionStatus::kRejected) {
-      connection.pending_status.reset();  // already there: nothing to do
-    } else if (connection.pending_status != ConnectionStatus::kRejected) {
-      connection.pending_status = ConnectionStatus::kRejected;
-      connection.pending_due = due;
-    }
+    ScheduleReject(connection, due);
   }
   return connection;
 }
