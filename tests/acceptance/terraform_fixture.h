@@ -91,6 +91,12 @@ class TerraformTest : public ::testing::Test {
         "  endpoints  = { vpcep = \"", sim_->base_url(), "\" }\n}\n\n");
   }
 
+  // Shared steps of terraform_test.cc (defined there).
+  void ApplyTwentyUntilTheFirstWaveIsCreating(std::string& service,
+                                              std::vector<std::string>& endpoints,
+                                              std::unique_ptr<Subprocess>& apply);
+  // How many of one action (receive, reject, ...) the simulator counted.
+  int Action(const char* which);
   // One apply of 50 approvals under injected faults (terraform_test.cc).
   void ApplyUnderFaults(const char* label, const std::vector<std::string>& rates,
                         const std::string& provider_extra);

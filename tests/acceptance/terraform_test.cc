@@ -65,36 +65,54 @@ std::vector<pid_t> ChildrenOf(pid_t pid) {
   return out;
 }
 
+}  // namespace
+
+// 20 approvals of a service whose transitions take 4 s; returns once the
+// first wave's receives went out, with terraform apply still running.
+void TerraformTest::ApplyTwentyUntilTheFirstWaveIsCreating(
+    std::string& service, std::vector<std::string>& endpoints, std::unique_ptr<Subprocess>& apply) {
+  ASSERT_NO_FATAL_FAILURE(StartSimulator({"--transition-delay", "4s"}));
+  auto s = sim_->AddService(true);
+  ASSERT_TRUE(s.ok());
+  service = *s;
+  for (int i = 0; i < 20; ++i) {
+    auto e = sim_->AddConnection(service, absl::StrCat("domain-", i % 4));
+    ASSERT_TRUE(e.ok());
+    endpoints.push_back(*e);
+  }
+  WriteConfig(service, endpoints);
+  ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
+  auto started = Start({"apply", "-auto-approve", "-input=false", "-no-color"});
+  ASSERT_TRUE(started.ok());
+  apply = *std::move(started);
+  absl::Time limit = absl::Now() + absl::Seconds(60);
+  while (Action("receive") < 10) {
+    ASSERT_LT(absl::Now(), limit) << "the first receives never came";
+    absl::SleepFor(absl::Milliseconds(20));  // polling the simulator's counter
+  }
+}
+
+int TerraformTest::Action(const char* which) {
+  auto stats = sim_->Stats();
+  return stats.ok() ? (*stats)["actions"].value(which, 0) : -1;
+}
+
+namespace {
+
 // A CI runner killed mid-apply: terraform and the provider it started die at
 // once, while connections are `creating`. The next apply waits for those
 // instead of sending `receive` again, and converges.
 TEST_F(TerraformTest, KilledMidApplyTheNextApplyConvergesWithOneReceivePerEndpoint) {
-  ASSERT_NO_FATAL_FAILURE(StartSimulator({"--transition-delay", "4s"}));
-  auto service = sim_->AddService(true);
+  std::string service;
   std::vector<std::string> endpoints;
-  for (int i = 0; i < 20; ++i) {
-    auto e = sim_->AddConnection(*service, absl::StrCat("domain-", i % 4));
-    ASSERT_TRUE(e.ok());
-    endpoints.push_back(*e);
-  }
-  WriteConfig(*service, endpoints);
-  ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
-  auto apply = Start({"apply", "-auto-approve", "-input=false", "-no-color"});
-  ASSERT_TRUE(apply.ok());
+  std::unique_ptr<Subprocess> apply;
   // Kill once the first wave's receives went out (they are `creating` for 4 s).
-  absl::Time limit = absl::Now() + absl::Seconds(60);
-  auto receives = [&] {
-    auto stats = sim_->Stats();
-    return stats.ok() ? (*stats)["actions"].value("receive", 0) : -1;
-  };
-  while (receives() < 10) {
-    ASSERT_LT(absl::Now(), limit) << "the first receives never came";
-    absl::SleepFor(absl::Milliseconds(20));  // polling the simulator's counter
-  }
-  std::vector<pid_t> plugins = ChildrenOf((*apply)->pid());
-  (*apply)->Signal(SIGKILL);
+  ASSERT_NO_FATAL_FAILURE(ApplyTwentyUntilTheFirstWaveIsCreating(service, endpoints, apply));
+  auto receives = [&] { return Action("receive"); };
+  std::vector<pid_t> plugins = ChildrenOf(apply->pid());
+  apply->Signal(SIGKILL);
   for (pid_t p : plugins) kill(p, SIGKILL);
-  (*apply)->Wait(absl::Seconds(30));
+  apply->Wait(absl::Seconds(30));
   const int sent_before = receives();
 
   CliResult again = Run({"apply", "-auto-approve", "-input=false", "-no-color"});
@@ -111,7 +129,7 @@ TEST_F(TerraformTest, KilledMidApplyTheNextApplyConvergesWithOneReceivePerEndpoi
   ASSERT_TRUE(resources.is_array());
   EXPECT_EQ(resources.size(), 20u);
   for (const std::string& e : endpoints) {
-    EXPECT_EQ((*sim_->GetConnection(*service, e))["status"], "accepted") << e;
+    EXPECT_EQ((*sim_->GetConnection(service, e))["status"], "accepted") << e;
   }
 }
 
@@ -120,33 +138,17 @@ TEST_F(TerraformTest, KilledMidApplyTheNextApplyConvergesWithOneReceivePerEndpoi
 // state (recorded as planned, not tainted), so the next apply waits for the
 // ones still `creating` and neither rejects nor receives anything twice.
 TEST_F(TerraformTest, InterruptedApplyExitsPromptlyAndTheNextApplyConvergesWithoutResending) {
-  ASSERT_NO_FATAL_FAILURE(StartSimulator({"--transition-delay", "4s"}));
-  auto service = sim_->AddService(true);
+  std::string service;
   std::vector<std::string> endpoints;
-  for (int i = 0; i < 20; ++i) {
-    auto e = sim_->AddConnection(*service, absl::StrCat("domain-", i % 4));
-    ASSERT_TRUE(e.ok());
-    endpoints.push_back(*e);
-  }
-  WriteConfig(*service, endpoints);
-  ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
-  auto apply = Start({"apply", "-auto-approve", "-input=false", "-no-color"});
-  ASSERT_TRUE(apply.ok());
-  auto action = [&](const char* which) {
-    auto stats = sim_->Stats();
-    return stats.ok() ? (*stats)["actions"].value(which, 0) : -1;
-  };
-  absl::Time limit = absl::Now() + absl::Seconds(60);
-  while (action("receive") < 10) {  // the first wave is waiting on `creating`
-    ASSERT_LT(absl::Now(), limit) << "the first receives never came";
-    absl::SleepFor(absl::Milliseconds(20));  // polling the simulator's counter
-  }
+  std::unique_ptr<Subprocess> apply;
+  ASSERT_NO_FATAL_FAILURE(ApplyTwentyUntilTheFirstWaveIsCreating(service, endpoints, apply));
+  auto action = [&](const char* which) { return Action(which); };
   const absl::Time interrupted = absl::Now();
-  (*apply)->Signal(SIGINT);
-  std::optional<int> code = (*apply)->Wait(absl::Seconds(60));
+  apply->Signal(SIGINT);
+  std::optional<int> code = apply->Wait(absl::Seconds(60));
   const double exit_s = absl::ToDoubleSeconds(absl::Now() - interrupted);
   ASSERT_TRUE(code.has_value()) << "terraform did not exit after SIGINT";
-  CliResult first{*code, (*apply)->ReadRest(absl::Seconds(5)), (*apply)->Stderr()};
+  CliResult first{*code, apply->ReadRest(absl::Seconds(5)), apply->Stderr()};
   const int sent_before = action("receive");
   std::printf("terraform exited %.2f s after SIGINT (limit 2 s), exit code %d, after %d "
               "receives\n", exit_s, first.code, sent_before);
@@ -159,7 +161,7 @@ TEST_F(TerraformTest, InterruptedApplyExitsPromptlyAndTheNextApplyConvergesWitho
     tracked.insert(r["values"]["endpoint_id"].get<std::string>());
   }
   for (const std::string& e : endpoints) {
-    std::string status = (*sim_->GetConnection(*service, e))["status"];
+    std::string status = (*sim_->GetConnection(service, e))["status"];
     if (status == "accepted" || status == "creating") {
       EXPECT_TRUE(tracked.count(e)) << e << " is " << status << " but not in state";
     } else {
@@ -175,7 +177,7 @@ TEST_F(TerraformTest, InterruptedApplyExitsPromptlyAndTheNextApplyConvergesWitho
   EXPECT_EQ(action("receive_on_accepted"), 0);
   EXPECT_EQ(action("reject"), 0) << "nothing was replaced";
   for (const std::string& e : endpoints) {
-    EXPECT_EQ((*sim_->GetConnection(*service, e))["status"], "accepted") << e;
+    EXPECT_EQ((*sim_->GetConnection(service, e))["status"], "accepted") << e;
   }
   EXPECT_EQ(ShowJson()["values"]["root_module"]["resources"].size(), 20u);
   EXPECT_EQ(Run({"plan", "-detailed-exitcode", "-input=false", "-no-color"}).code, 0);

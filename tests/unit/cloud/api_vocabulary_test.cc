@@ -19,6 +19,7 @@
 #include "absl/types/span.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/unit/words.h"
 
 namespace vpcep::api {
 namespace {
@@ -27,19 +28,8 @@ using ::testing::UnorderedElementsAreArray;
 
 const std::string kContractPath = std::string(VPCEP_SHARED_DIR) + "/reference/vpcep-api.md";
 
-// The words between backticks in `text`.
-std::set<std::string> Backticked(const std::string& text) {
-  std::set<std::string> words;
-  std::regex word("`([^`]+)`");
-  for (std::sregex_iterator it(text.begin(), text.end(), word), end; it != end; ++it) {
-    words.insert((*it)[1]);
-  }
-  return words;
-}
-
-std::set<std::string> AsSet(absl::Span<const absl::string_view> words) {
-  return std::set<std::string>(words.begin(), words.end());
-}
+using testing::AsSet;
+using testing::Backticked;
 
 // Every code of the error table, expanded from its shorthand
 // ("EndPoint.0002, .0006", "EndPoint.0017–.0021", "EndPoint.2018 / .2019").

@@ -16,6 +16,7 @@
 #include "absl/types/span.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/unit/words.h"
 #include "provider/cloud/api_vocabulary.h"
 #include "provider/core/dispatcher.h"
 #include "resources/vpcep_provider.h"
@@ -53,19 +54,8 @@ std::string AttributeText(const std::string& doc, const std::string& name) {
   return "";
 }
 
-// The words between backticks in `text`.
-std::set<std::string> Backticked(const std::string& text) {
-  std::set<std::string> words;
-  std::regex word("`([^`]+)`");
-  for (std::sregex_iterator it(text.begin(), text.end(), word), end; it != end; ++it) {
-    words.insert((*it)[1]);
-  }
-  return words;
-}
-
-std::set<std::string> AsSet(absl::Span<const absl::string_view> words) {
-  return std::set<std::string>(words.begin(), words.end());
-}
+using testing::AsSet;
+using testing::Backticked;
 
 // Names at the top level, in nested blocks, and in the objects of list attributes.
 void SchemaNames(const core::Block& block, std::set<std::string>& names,
