@@ -1,8 +1,8 @@
 // Terraform 1.12–1.15 features with a real CLI: resource identity in the
 // schema and in import blocks, `terraform query` discovery and the config it
-// generates, and destroy plans that name who loses access. They need
-// Terraform >= 1.14 (the suite's run on Terraform 1.15.9 covers them; runs on
-// older CLIs or OpenTofu skip with a message).
+// generates (Terraform >= 1.14: the suite's run on Terraform 1.15.9 covers
+// them; runs on older CLIs or OpenTofu skip with a message), and destroy
+// plans that name who loses access (any CLI with import blocks).
 #include <fstream>
 #include <set>
 
@@ -146,7 +146,23 @@ TEST_F(QueryAcceptanceTest, QueryListsAcceptedConnectionsAndItsConfigAdoptsThem)
   EXPECT_EQ(again.code, 0) << again.out << again.err;
 }
 
-TEST_F(QueryAcceptanceTest, DestroyPlanWarnsNamingTheOwnerThatLosesAccess) {
+// Destroy plans come from every CLI that plans destroys (Terraform 1.3+,
+// OpenTofu); the test's import blocks need 1.5.
+class DestroyPlanTest : public QueryAcceptanceTest {
+ protected:
+  void SetUp() override {
+    TerraformTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    if (!CliAtLeast(1, 5)) {
+      GTEST_SKIP() << cli_ << " is " << CliVersion() << ": the test's import blocks need 1.5+";
+    }
+    auto service = sim_->AddService(true);
+    ASSERT_TRUE(service.ok()) << service.status();
+    service_ = *service;
+  }
+};
+
+TEST_F(DestroyPlanTest, WarnsNamingTheOwnerThatLosesAccess) {
   const std::string endpoint = AddAccepted("domain-owner-42");
   const std::string kept = AddAccepted("domain-owner-43");
   WriteMain(absl::StrCat(

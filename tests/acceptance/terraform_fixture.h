@@ -87,7 +87,7 @@ class TerraformTest : public ::testing::Test {
     sim_ = *std::move(sim);
   }
 
-  // "Terraform v1.15.9" or "OpenTofu v1.11.14": the first line of `version`.
+  // "Terraform v1.15.9" or "OpenTofu v1.11.14", from `version`.
   std::string CliVersion() {
     if (cli_version_.empty()) {
       SubprocessOptions sp;
@@ -95,7 +95,12 @@ class TerraformTest : public ::testing::Test {
       sp.env = CurrentEnvironment();
       sp.env["CHECKPOINT_DISABLE"] = "1";
       CliResult r = Finish(Subprocess::Start(sp));
-      cli_version_ = r.out.substr(0, r.out.find('\n'));
+      // The version line, past any warning about the CLI configuration.
+      for (const char* name : {"Terraform v", "OpenTofu v"}) {
+        const size_t at = r.out.find(name);
+        if (at == std::string::npos || !cli_version_.empty()) continue;
+        cli_version_ = r.out.substr(at, r.out.find('\n', at) - at);
+      }
     }
     return cli_version_;
   }
@@ -104,6 +109,18 @@ class TerraformTest : public ::testing::Test {
   bool TerraformAtLeast(int major, int minor) {
     int ma = 0, mi = 0;
     if (std::sscanf(CliVersion().c_str(), "Terraform v%d.%d", &ma, &mi) != 2) return false;
+    return ma > major || (ma == major && mi >= minor);
+  }
+
+  // Whether the CLI, Terraform or OpenTofu (which forked from Terraform 1.5
+  // and numbers on from 1.6), is at `major.minor` or later.
+  bool CliAtLeast(int major, int minor) {
+    int ma = 0, mi = 0;
+    const std::string v = CliVersion();
+    if (std::sscanf(v.c_str(), "Terraform v%d.%d", &ma, &mi) != 2 &&
+        std::sscanf(v.c_str(), "OpenTofu v%d.%d", &ma, &mi) != 2) {
+      return false;
+    }
     return ma > major || (ma == major && mi >= minor);
   }
 
