@@ -327,6 +327,8 @@ TEST_F(ReleaseTest, AFailedRunLeavesThePreviousReleaseInPlace) {
   fs::path out = dir_ / "release";
   Ran first = Release(out, {}, {}, small);
   ASSERT_EQ(first.code, 0) << first.err;
+  // Something only the previous release holds, which a new one would not.
+  WriteBytes(out / "published-notes.txt", "shipped");
   const std::map<std::string, std::string> before = Tree(out);
   ASSERT_TRUE(before.count("SHA256SUMS"));
   env_["GNUPGHOME"] = GnupgHome("empty-gnupg").string();
