@@ -369,8 +369,8 @@ TEST_F(ReleaseTest, SigningKeyFileHoldsOnlyTheKeyThatSigned) {
   fs::path out = dir_ / "release";
   Ran rel = Release(out, {{"VPCEP_GPG_KEY", "release-test@example.invalid"}}, {}, SmallBinary());
   ASSERT_EQ(rel.code, 0) << rel.out << rel.err;
-  Ran show = Run({"gpg", "--batch", "--with-colons", "--show-keys",
-                  (out / "signing-key.asc").string()});
+  Ran show =
+      Run({"gpg", "--batch", "--with-colons", "--show-keys", (out / "signing-key.asc").string()});
   EXPECT_THAT(Fingerprints(show.out), ElementsAre(key)) << show.out;
 
   // In a keyring holding only signing-key.asc, the signature verifies.

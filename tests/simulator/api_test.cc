@@ -516,8 +516,7 @@ TEST_F(ApiTest, AdminPostsNeedAJsonContentType) {
     EXPECT_NE(reply.body.value("error_msg", "").find("Content-Type: application/json"),
               std::string::npos)
         << reply.body.dump();
-    EXPECT_NE(reply.body.value("error_msg", "").find(type), std::string::npos)
-        << reply.body.dump();
+    EXPECT_NE(reply.body.value("error_msg", "").find(type), std::string::npos) << reply.body.dump();
   }
   ExpectError(post("/admin/services", R"({"id": "svc-2"})", "text/plain"), 415, "SIM.0415");
   // No type at all, even with no body (a page's bodiless POST sends none).
@@ -554,9 +553,8 @@ TEST_F(ApiTest, RequestsForAnotherHostAreRefusedWhenListeningOnLoopback) {
     ExpectError(Get(ServicePath(kService) + "/connections", named), 403, "SIM.0403");
   }
   EXPECT_EQ(sim_->state().ListServices().size(), 1u);
-  for (const std::string& host :
-       {"127.0.0.1" + port, "localhost" + port, std::string("LOCALHOST"), "localhost." + port,
-        "[::1]" + port, std::string("127.8.9.10")}) {
+  for (const std::string& host : {"127.0.0.1" + port, "localhost" + port, std::string("LOCALHOST"),
+                                  "localhost." + port, "[::1]" + port, std::string("127.8.9.10")}) {
     EXPECT_EQ(Get("/admin/health", {{"Host", host}}).status, 200) << host;
     EXPECT_EQ(Get(ServicePath(kService) + "/connections", {{"Host", host}}).status, 200) << host;
   }
