@@ -10,14 +10,16 @@
 // dropped connections): the FaultInjector (faults.h) decides per request.
 //
 // Thread-safety: httplib calls Handle() from a pool of worker threads; the
-// server's only mutable state of its own is the serving flag under mu_; the
-// rest is guarded by State, Stats and IdSource. Bind() and Serve() are called
+// server's only mutable state of its own is the serving flag under mu_ (and
+// an atomic count of list calls, the seed of --unstable-order); the rest is guarded by State, Stats and IdSource. Bind() and Serve() are called
 // once each, Stop() from any thread (Serve() then returns).
 
 #ifndef VPCEP_SIMULATOR_API_SERVER_H_
 #define VPCEP_SIMULATOR_API_SERVER_H_
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -124,6 +126,7 @@ class ApiServer {
   IdSource* const ids_;
   const std::vector<Route> routes_;
   httplib::Server server_;
+  std::atomic<uint64_t> shuffles_{0};
 };
 
 }  // namespace vpcep::sim
