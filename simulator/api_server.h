@@ -11,8 +11,9 @@
 //
 // Thread-safety: httplib calls Handle() from a pool of worker threads; the
 // server's only mutable state of its own is the serving flag under mu_ (and
-// an atomic count of list calls, the seed of --unstable-order); the rest is guarded by State, Stats and IdSource. Bind() and Serve() are called
-// once each, Stop() from any thread (Serve() then returns).
+// an atomic count of list calls, the seed of --unstable-order); the rest is
+// guarded by State, Stats and IdSource. Bind() and Serve() are called once
+// each, Stop() from any thread (Serve() then returns).
 
 #ifndef VPCEP_SIMULATOR_API_SERVER_H_
 #define VPCEP_SIMULATOR_API_SERVER_H_

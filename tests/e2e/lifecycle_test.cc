@@ -492,7 +492,9 @@ TEST_P(LifecycleTest, RefreshNeverDropsAnApprovalOnAnAnswerThatIgnoredTheIdFilte
   RpcResult read = driver_->Read(kApproval, imported.value);
   EXPECT_FALSE(read.value.is_null() && !read.HasError())
       << "dropped from state on an answer that ignored the id filter";
-  if (read.HasError()) EXPECT_THAT(read.DiagText(), HasSubstr("ignored the filter"));
+  if (read.HasError()) {
+    EXPECT_THAT(read.DiagText(), HasSubstr("ignored the filter"));
+  }
 }
 
 TEST_P(LifecycleTest, DataSourceListsAndFiltersConnections) {
