@@ -172,7 +172,7 @@ absl::StatusOr<ListResult> State::ListConnections(absl::string_view service_id,
     std::shuffle(matches.begin(), matches.end(), rng);
     auto shown = [&query](const Connection* c) {
       return absl::ToUnixSeconds(query.sort_key == SortKey::kCreatedAt ? c->created_at
-                                                                        : c->updated_at);
+                                                                       : c->updated_at);
     };
     std::stable_sort(matches.begin(), matches.end(), [&](const Connection* a, const Connection* b) {
       return query.sort_dir == SortDir::kAsc ? shown(a) < shown(b) : shown(b) < shown(a);

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 #include <random>
+#include <set>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -147,11 +147,11 @@ absl::Status IgnoredFilter(absl::string_view service_id, const ListFilter& filte
   std::string asked = by_id ? absl::StrCat("endpoint ", filter.endpoint_id)
                             : absl::StrCat("status ", filter.status);
   return WithListParameter(
-      absl::FailedPreconditionError(absl::StrCat(
-          "list connections of service ", service_id, ": asked for ", asked,
-          ", the API answered with endpoint ", c.id, " (status ", c.status,
-          "): it ignored the filter, so its answer cannot be trusted (request id ",
-          c.request_id.empty() ? "none" : c.request_id, ")")),
+      absl::FailedPreconditionError(
+          absl::StrCat("list connections of service ", service_id, ": asked for ", asked,
+                       ", the API answered with endpoint ", c.id, " (status ", c.status,
+                       "): it ignored the filter, so its answer cannot be trusted (request id ",
+                       c.request_id.empty() ? "none" : c.request_id, ")")),
       by_id ? "id" : "status");
 }
 
@@ -200,9 +200,9 @@ absl::StatusOr<PageWalk> WalkOnce(const VpcepClient& client, absl::string_view s
   PageWalk walk{std::string(service_id)};
   for (int pages = 0;; ++pages) {
     if (pages >= client.options().max_pages) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "list connections of service ", service_id, ": still more after ", pages,
-          " pages; giving up (the API keeps answering full pages)"));
+      return absl::ResourceExhaustedError(
+          absl::StrCat("list connections of service ", service_id, ": still more after ", pages,
+                       " pages; giving up (the API keeps answering full pages)"));
     }
     const int64_t offset = walk.offset;
     absl::StatusOr<Page> page =
@@ -429,7 +429,8 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
       return absl::UnavailableError(absl::StrCat(
           "list connections of service ", service_id, ": the API counts ", total_count,
           " connections (total_count) but ", walks, " walks over its pages listed only ",
-          all.size(), "; its pages do not add up (a page size below the one asked for, or "
+          all.size(),
+          "; its pages do not add up (a page size below the one asked for, or "
           "an order that changes between calls), so no partial list is returned; try again"));
     }
     core::LogInfo("listing incomplete; walking the pages again",
@@ -456,10 +457,10 @@ absl::StatusOr<std::optional<Connection>> VpcepClient::GetConnection(
     return IgnoredFilter(service_id, filter, page->connections.front());
   }
   if (page->total_count > 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "list connections of service ", service_id, ": asked for endpoint ", endpoint_id,
-        ", the API counts ", page->total_count,
-        " matches (total_count) but shows none, so its answer cannot be trusted"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("list connections of service ", service_id, ": asked for endpoint ",
+                     endpoint_id, ", the API counts ", page->total_count,
+                     " matches (total_count) but shows none, so its answer cannot be trusted"));
   }
   return std::optional<Connection>();
 }

@@ -1,5 +1,7 @@
 // CurlTransport against local servers: round trips, connection reuse, errors,
 // stop, timeouts, body cap, TLS verification and proxies.
+#include "provider/cloud/http.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/pem.h>
@@ -25,7 +27,6 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
-#include "provider/cloud/http.h"
 #include "provider/plugin/certificate.h"
 #include "resources/vpcep_provider.h"
 
@@ -441,7 +442,8 @@ class NoProxyTest : public HttpTransport {
   std::string Via(const std::string& no_proxy, const std::string& host) {
     ScopedEnv env("NO_PROXY", no_proxy.c_str());
     CurlTransport transport(HttpOptions{});
-    absl::StatusOr<HttpResponse> resp = transport.Send({"GET", absl::StrCat("http://", host, ":8080/")});
+    absl::StatusOr<HttpResponse> resp =
+        transport.Send({"GET", absl::StrCat("http://", host, ":8080/")});
     if (resp.ok()) return resp->body;
     return absl::StrContains(resp.status().message(), "CURLE_COULDNT_RESOLVE_HOST")
                ? "direct"
