@@ -17,6 +17,7 @@
 #include "provider/cloud/aksk_signer.h"
 #include "provider/core/log.h"
 #include "resources/connection_approval/connection_approval.h"
+#include "resources/connection_policy/connection_policy.h"
 #include "resources/provider_model.h"
 #include "resources/service_connections/service_connections.h"
 
@@ -334,6 +335,7 @@ std::string DefaultEndpoint(absl::string_view region) {
 VpcepProvider::VpcepProvider(std::shared_ptr<cloud::HttpTransport> transport)
     : schema_(ProviderSchema()), transport_(std::move(transport)) {
   resources_.push_back(std::make_unique<ConnectionApproval>(*this));
+  resources_.push_back(std::make_unique<ConnectionPolicy>(*this));
   data_sources_.push_back(std::make_unique<ServiceConnections>(*this));
   unconfigured_reason_ = "the provider has not been configured";
 }
