@@ -37,9 +37,9 @@ core::Schema PolicySchema() {
       "Admits the connections of the listed accounts to one VPC endpoint service, and "
       "optionally rejects everyone else's. The plan lists every connection the apply will "
       "receive or reject; the apply sends exactly those calls.";
-  Attribute service = core::RequiredAttribute(
-      "service_id", Type::String(),
-      "ID of the VPC endpoint service. Changing it forces a new policy.");
+  Attribute service =
+      core::RequiredAttribute("service_id", Type::String(),
+                              "ID of the VPC endpoint service. Changing it forces a new policy.");
   service.force_new = true;
   s.block.attributes = {
       service,
@@ -116,9 +116,9 @@ std::string Listing(const std::map<std::string, std::string>& calls, const Owner
 // The calls in the plan's output, beside the map entries that record them.
 void Summarize(const PolicyPlan& plan, const std::string& service_id, Diagnostics& diags) {
   if (plan.receive.empty() && plan.reject.empty()) return;
-  std::string detail = absl::StrCat("Apply will send ", plan.receive.size(), " receive(s) and ",
-                                    plan.reject.size(), " reject(s) to service ", service_id,
-                                    ", and nothing else.");
+  std::string detail =
+      absl::StrCat("Apply will send ", plan.receive.size(), " receive(s) and ", plan.reject.size(),
+                   " reject(s) to service ", service_id, ", and nothing else.");
   if (!plan.receive.empty()) {
     absl::StrAppend(&detail, " Receive: ", Listing(plan.receive, plan.accepted), ".");
   }

@@ -37,9 +37,7 @@ Outcome Failure(std::string summary, std::string detail, absl::Status status = a
   return Outcome{record, std::move(summary), std::move(detail), std::move(status)};
 }
 
-bool In(absl::string_view status) {
-  return status == api::kAccepted || status == api::kCreating;
-}
+bool In(absl::string_view status) { return status == api::kAccepted || status == api::kCreating; }
 
 bool Interrupted(const cloud::VpcepClient& client) {
   return client.stop() != nullptr && client.stop()->stopped();
@@ -133,9 +131,9 @@ Outcome Receive(const Enforcing& e, const Index& index, const std::string& endpo
   }
   if (In(c->status)) return Outcome{true};  // accepted meanwhile: held without a call
   if (c->status != planned_status) {
-    return Failure(skipped, absl::StrCat("The connection was ", planned_status,
-                                         " at plan time and is ", c->status,
-                                         " now. Plan again to review it."));
+    return Failure(skipped,
+                   absl::StrCat("The connection was ", planned_status, " at plan time and is ",
+                                c->status, " now. Plan again to review it."));
   }
   return Act(e, *c, api::kReceive, api::kAccepted);
 }
@@ -153,9 +151,9 @@ Outcome Reject(const Enforcing& e, const Index& index, const std::string& endpoi
   if (c->status == api::kRejected) return Outcome{true};
   const bool same = c->status == planned_status || (In(c->status) && In(planned_status));
   if (!same) {
-    return Failure(skipped, absl::StrCat("The connection was ", planned_status,
-                                         " at plan time and is ", c->status,
-                                         " now. Plan again to review it."));
+    return Failure(skipped,
+                   absl::StrCat("The connection was ", planned_status, " at plan time and is ",
+                                c->status, " now. Plan again to review it."));
   }
   return Act(e, *c, api::kReject, api::kRejected);
 }
@@ -165,14 +163,14 @@ Outcome Hold(const Index& index, const std::string& endpoint, const std::string&
              bool accepted) {
   std::string why;
   const cloud::Connection* c = Current(index, endpoint, owner, why);
-  const std::string summary = absl::StrCat("Connection of endpoint ", endpoint,
-                                           " changed since the plan");
+  const std::string summary =
+      absl::StrCat("Connection of endpoint ", endpoint, " changed since the plan");
   if (c == nullptr) return Failure(summary, why);
   const bool as_planned = accepted ? In(c->status) : c->status == api::kRejected;
   if (!as_planned) {
-    return Failure(summary, absl::StrCat("It is ", c->status, " now, not ",
-                                         accepted ? "accepted" : "rejected",
-                                         ". Plan again to review it."));
+    return Failure(
+        summary, absl::StrCat("It is ", c->status, " now, not ", accepted ? "accepted" : "rejected",
+                              ". Plan again to review it."));
   }
   return Outcome{true};
 }
@@ -274,8 +272,8 @@ PolicyModel Enforce(const Enforcing& e, const PolicyActions& actions, Diagnostic
   OwnerMap accepted, rejected;
   std::vector<Outcome> accept_failures, reject_failures;
   for (size_t i = 0; i < items.size(); ++i) {
-    if (outcomes[i].record) (items[i].accepted ? accepted : rejected)[items[i].endpoint] =
-        items[i].owner;
+    if (outcomes[i].record)
+      (items[i].accepted ? accepted : rejected)[items[i].endpoint] = items[i].owner;
     (items[i].accepted ? accept_failures : reject_failures).push_back(std::move(outcomes[i]));
   }
   Report(accept_failures, "accepted", diags);

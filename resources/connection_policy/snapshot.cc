@@ -41,8 +41,7 @@ absl::StatusOr<std::vector<cloud::Connection>> ReadService(const cloud::VpcepCli
     offsets.push_back(end - kOverlap);
   }
   const bool sized = total >= 0 && static_cast<int>(offsets.size()) < client.options().max_pages;
-  std::vector<absl::StatusOr<cloud::Page>> pages(offsets.size(),
-                                                 absl::UnknownError("not read"));
+  std::vector<absl::StatusOr<cloud::Page>> pages(offsets.size(), absl::UnknownError("not read"));
   if (sized) {
     for (size_t wave = 0; wave < offsets.size(); wave += kSnapshotParallelPages) {
       std::vector<std::thread> readers;

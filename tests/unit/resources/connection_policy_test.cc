@@ -56,13 +56,13 @@ struct Case {
 
 std::string Describe(const Case& c) {
   static const char* opts[] = {"admit only", "reject_pending", "revoke_accepted", "both"};
-  return absl::StrCat(c.admitted ? "admitted" : "stranger", " / ", c.status, " / ",
-                      opts[c.opt], c.rejected_by_policy ? " / rejected by the policy" : "");
+  return absl::StrCat(c.admitted ? "admitted" : "stranger", " / ", c.status, " / ", opts[c.opt],
+                      c.rejected_by_policy ? " / rejected by the policy" : "");
 }
 
 using S = PolicyStep;
-constexpr S kNone = S::kNone, kAdopt = S::kAdopt, kReceive = S::kReceive,
-            kReject = S::kReject, kKeep = S::kKeep;
+constexpr S kNone = S::kNone, kAdopt = S::kAdopt, kReceive = S::kReceive, kReject = S::kReject,
+            kKeep = S::kKeep;
 
 // Every combination the rule distinguishes.
 const Case kCases[] = {
@@ -111,7 +111,8 @@ const Case kCases[] = {
 
 TEST(PolicyRuleTest, DecidesEveryOwnerStatusAndOptIn) {
   for (const Case& c : kCases) {
-    PolicyRule rule{{"dom-a", "dom-b"}, c.opt == kRejectPending || c.opt == kBoth,
+    PolicyRule rule{{"dom-a", "dom-b"},
+                    c.opt == kRejectPending || c.opt == kBoth,
                     c.opt == kRevokeAccepted || c.opt == kBoth};
     const std::string owner = c.admitted ? "dom-a" : "dom-x";
     OwnerMap prior_rejected;
@@ -152,8 +153,8 @@ TEST(PolicyRuleTest, PlanListsTheCallsAndTheMaps) {
   EXPECT_EQ(next.accepted, (OwnerMap{{"ep-a", "dom-a"}, {"ep-a2", "dom-a"}}));
   EXPECT_EQ(next.rejected, (OwnerMap{{"ep-b", "dom-b"}, {"ep-c", "dom-c"}, {"ep-s", "dom-s"}}));
   EXPECT_TRUE(next.receive.empty());
-  EXPECT_EQ(next.reject, (std::map<std::string, std::string>{{"ep-b", "accepted"},
-                                                             {"ep-s", "accepted"}}));
+  EXPECT_EQ(next.reject,
+            (std::map<std::string, std::string>{{"ep-b", "accepted"}, {"ep-s", "accepted"}}));
 }
 
 TEST(PolicyActionsTest, TheCallsSurviveThePlansPrivateData) {
@@ -176,9 +177,8 @@ class ReadServiceTest : public ::testing::Test {
     o.project_id = "p1";
     o.initial_backoff = absl::Milliseconds(1);
     o.max_backoff = absl::Milliseconds(4);
-    client_ = std::make_unique<cloud::VpcepClient>(o, api_,
-                                                   std::make_shared<cloud::TokenAuth>("tok"),
-                                                   &stop_);
+    client_ = std::make_unique<cloud::VpcepClient>(
+        o, api_, std::make_shared<cloud::TokenAuth>("tok"), &stop_);
   }
   std::set<std::string> Read() {
     absl::StatusOr<std::vector<Connection>> all =
