@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -184,8 +185,12 @@ void ConnectionPolicy::ModifyPlan(const core::PlanRequest& req, core::PlanRespon
     return;
   }
   const std::string& service_id = planned.service_id.value();
+  // The refresh's reading when there is one: the plan at apply must come to
+  // the same result as the plan the user reviewed.
+  std::optional<std::vector<cloud::Connection>> refreshed = DecodeSnapshot(req.prior_private);
   absl::StatusOr<std::vector<cloud::Connection>> service =
-      ReadService(**client, service_id, absl::Now() + kPolicyPlanTimeout);
+      refreshed.has_value() ? *std::move(refreshed)
+                            : ReadService(**client, service_id, absl::Now() + kPolicyPlanTimeout);
   if (!service.ok()) {
     // Without the service there is nothing to review: a plan with unknowns
     // here would let the apply decide on its own.
@@ -236,6 +241,7 @@ void ConnectionPolicy::Read(const core::ReadRequest& req, core::ReadResponse& re
     }
     return out;
   };
+  resp.private_data = EncodeSnapshot(*service);
   state.id = service_id;
   state.accepted = still(state.Accepted(), true);
   state.rejected = still(state.Rejected(), false);

@@ -219,6 +219,31 @@ PolicyActions DecodeActions(absl::string_view text) {
   return actions;
 }
 
+std::string EncodeSnapshot(const std::vector<cloud::Connection>& service) {
+  std::string out = "snapshot\n";
+  for (const cloud::Connection& c : service) {
+    if (c.status == api::kFailed || c.status == api::kDeleting) continue;  // never acted on
+    absl::StrAppend(&out, c.id, "\t", c.domain_id, "\t", c.status, "\n");
+  }
+  return out;
+}
+
+std::optional<std::vector<cloud::Connection>> DecodeSnapshot(absl::string_view text) {
+  std::vector<absl::string_view> lines = absl::StrSplit(text, '\n', absl::SkipEmpty());
+  if (lines.empty() || lines[0] != "snapshot") return std::nullopt;
+  std::vector<cloud::Connection> service;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::vector<std::string> f = absl::StrSplit(lines[i], '\t');
+    if (f.size() != 3) return std::nullopt;
+    cloud::Connection c;
+    c.id = std::move(f[0]);
+    c.domain_id = std::move(f[1]);
+    c.status = std::move(f[2]);
+    service.push_back(std::move(c));
+  }
+  return service;
+}
+
 PolicyModel Enforce(const Enforcing& e, const PolicyActions& actions, Diagnostics& diags) {
   PolicyModel result = e.planned;
   result.id = e.service_id;

@@ -5,7 +5,9 @@
 #define VPCEP_RESOURCES_CONNECTION_POLICY_ENFORCE_H_
 
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -28,6 +30,15 @@ struct PolicyActions {
 std::string EncodeActions(const PolicyActions& actions);
 // Unreviewed for text that is not an encoding of actions.
 PolicyActions DecodeActions(absl::string_view text);
+
+// The service as a refresh read it, kept in the refreshed state's private
+// data: Terraform plans again at apply (and insists on the same result), so
+// both plans review this one reading, and a connection that appears or
+// changes in between waits for the next plan. Only what the rule looks at
+// (id, owner, status) of connections it may act on or hold.
+std::string EncodeSnapshot(const std::vector<cloud::Connection>& service);
+// nullopt for text that is not a snapshot (an empty private, after an apply).
+std::optional<std::vector<cloud::Connection>> DecodeSnapshot(absl::string_view text);
 
 // Calls sent at once.
 inline constexpr int kPolicyWorkers = 10;

@@ -3,6 +3,7 @@
 // calls carried from plan to apply; and the parallel read of a service's
 // pages, complete also when the list shifts under it.
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -169,6 +170,24 @@ TEST(PolicyActionsTest, TheCallsSurviveThePlansPrivateData) {
   EXPECT_FALSE(DecodeActions(EncodeActions(PolicyActions{})).reviewed);
 }
 
+// The refresh's reading carried to both plans (the one reviewed, and
+// Terraform's second one at apply), so they come to the same result.
+TEST(PolicySnapshotTest, TheRefreshsReadingSurvivesItsPrivateData) {
+  std::vector<Connection> service = {Conn("ep-1", "dom-a", "pendingAcceptance"),
+                                     Conn("ep-2", "dom-b", "accepted"),
+                                     Conn("ep-3", "dom-c", "failed")};
+  std::optional<std::vector<Connection>> back = DecodeSnapshot(EncodeSnapshot(service));
+  ASSERT_TRUE(back.has_value());
+  ASSERT_EQ(back->size(), 2u) << "a failed connection is never acted on nor held";
+  EXPECT_EQ((*back)[0].id, "ep-1");
+  EXPECT_EQ((*back)[0].domain_id, "dom-a");
+  EXPECT_EQ((*back)[0].status, "pendingAcceptance");
+  EXPECT_EQ((*back)[1].status, "accepted");
+  EXPECT_TRUE(DecodeSnapshot(EncodeSnapshot({}))->empty());
+  EXPECT_FALSE(DecodeSnapshot("").has_value()) << "after an apply: read the service";
+  EXPECT_FALSE(DecodeSnapshot(EncodeActions(PolicyActions{})).has_value());
+}
+
 class ReadServiceTest : public ::testing::Test {
  protected:
   ReadServiceTest() {
@@ -232,7 +251,9 @@ TEST_F(ReadServiceTest, AShiftedListIsReadAgainWithoutLosingASurvivor) {
   std::set<std::string> ids = Read();
   for (int i = 0; i < 3000; ++i) {
     std::string id = absl::StrCat("ep-", i);
-    if (deleted.count(id) == 0) EXPECT_EQ(ids.count(id), 1u) << "survivor lost: " << id;
+    if (deleted.count(id) == 0) {
+      EXPECT_EQ(ids.count(id), 1u) << "survivor lost: " << id;
+    }
   }
   EXPECT_GT(api_->list_calls, 4) << "the walk did not run";
 }
