@@ -126,6 +126,41 @@ TEST_F(ConnectionPolicyTest, ThePlanIsTheReviewAndTheApplySendsExactlyIt) {
   EXPECT_EQ(Status(*service, *a), "accepted");
 }
 
+// Between plan and apply someone else accepts a stranger's connection the
+// plan rejects: the apply skips that reject with an error naming it, and
+// does the rest.
+TEST_F(ConnectionPolicyTest, AConnectionThatChangedAfterThePlanIsSkipped) {
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(service.ok());
+  auto a = sim_->AddConnection(*service, "dom-a");
+  ASSERT_TRUE(a.ok());
+  WriteMain(Policy(*service, "\"dom-a\"", ""));
+  ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
+  CliResult apply = Run({"apply", "-auto-approve", "-input=false", "-no-color"});
+  ASSERT_EQ(apply.code, 0) << apply.out << apply.err;
+
+  auto a2 = sim_->AddConnection(*service, "dom-a");
+  auto c = sim_->AddConnection(*service, "dom-c");
+  ASSERT_TRUE(a2.ok() && c.ok());
+  WriteMain(Policy(*service, "\"dom-a\"", "  reject_pending = true\n"));
+  CliResult r;
+  nlohmann::json change = Plan(r);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(MapOf(change["after"]["rejected"]), (Owners{{*c, "dom-c"}}));
+  ASSERT_TRUE(sim_->SetStatus(*service, *c, "accepted").ok());
+
+  apply = Run({"apply", "-input=false", "-no-color", "plan.tfplan"});
+  EXPECT_EQ(apply.code, 1) << apply.out;
+  EXPECT_NE(Flat(apply.err).find(absl::StrCat("Reject of ", *c, " skipped")), std::string::npos)
+      << apply.err;
+  EXPECT_EQ(Action("reject"), 0) << "nothing sent for a connection that changed";
+  EXPECT_EQ(Status(*service, *c), "accepted");
+  EXPECT_EQ(Status(*service, *a2), "accepted");
+  nlohmann::json state = ShowJson()["values"]["root_module"]["resources"][0]["values"];
+  EXPECT_EQ(MapOf(state["accepted"]), (Owners{{*a, "dom-a"}, {*a2, "dom-a"}}));
+  EXPECT_EQ(MapOf(state["rejected"]), Owners{});
+}
+
 // One receive fails: the others are recorded, the failed one is not, and the
 // error names it; the next plan proposes nothing for a failed connection.
 TEST_F(ConnectionPolicyTest, APartialFailureLeavesStateExact) {
