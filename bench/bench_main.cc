@@ -719,8 +719,10 @@ class Bench {
 
   // The plan of a vpcep_connection_policy over the whole service, in a new
   // process as `terraform plan` starts one: a new policy's plan (one read of
-  // the service), and an existing one's refresh and plan (two reads). Admits
-  // the owners of the first 50 pending connections and rejects the other 50.
+  // the service), and an existing one's refresh and plan (one read, which the
+  // plan reuses as Terraform hands it over). Authoritative: admits the owners
+  // of the first 50 of the 100 approvals of the rows before (accepted by now)
+  // and rejects every other connection.
   bool PolicyPlanRow(const std::string& service, const std::vector<std::string>& endpoints,
                      absl::Duration latency, double item_cost_ms) {
     auto planner = Launch();
@@ -732,7 +734,8 @@ class Bench {
     for (int i = 0; i < 50; ++i) domains.push_back(Value::String(absl::StrCat("domain-", i)));
     Value config = Value::ObjectOf(type, {{"service_id", Value::String(service)},
                                           {"domain_ids", Value::Set(Type::String(), domains)},
-                                          {"reject_pending", Value::Bool(true)}});
+                                          {"reject_pending", Value::Bool(true)},
+                                          {"revoke_accepted", Value::Bool(true)}});
     Counts before = Snapshot(*sim_);
     absl::Time t0 = absl::Now();
     RpcResult plan = driver.Plan(kPolicy, Value::Null(type),
@@ -743,7 +746,8 @@ class Bench {
     RpcResult read = plan.HasError() ? plan : driver.Read(kPolicy, plan.value);
     RpcResult again = read.HasError() ? read
                                       : driver.Plan(kPolicy, read.value,
-                                                    ProposedNew(type, read.value, config), config);
+                                                    ProposedNew(type, read.value, config), config,
+                                                    read.private_data);
     const absl::Duration update_wall = absl::Now() - t0;
     planner->Shutdown(absl::Seconds(10)).IgnoreError();
     bool right = !plan.HasError() && !again.HasError();
