@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "provider/cloud/client.h"
 #include "resources/connection_policy/enforce.h"
+#include "resources/connection_policy/model.h"
 #include "resources/connection_policy/rule.h"
 #include "resources/connection_policy/snapshot.h"
 #include "tests/unit/fake_api.h"
@@ -256,6 +257,75 @@ TEST_F(ReadServiceTest, AShiftedListIsReadAgainWithoutLosingASurvivor) {
     }
   }
   EXPECT_GT(api_->list_calls, 4) << "the walk did not run";
+}
+
+// The apply in-process against FakeApi (every connection belongs to "dom").
+class EnforceTest : public ReadServiceTest {
+ protected:
+  PolicyModel Planned(const std::set<std::string>& domains, OwnerMap accepted, OwnerMap rejected) {
+    PolicyModel m;
+    m.service_id = std::string("svc");
+    m.domain_ids = domains;
+    m.accepted = std::move(accepted);
+    m.rejected = std::move(rejected);
+    return m;
+  }
+  PolicyModel Run(const PolicyModel& planned, const PolicyActions& actions, absl::Duration timeout,
+                  core::Diagnostics& diags) {
+    Enforcing e{*client_, planned, "svc", timeout, absl::Now() + timeout};
+    return Enforce(e, actions, diags);
+  }
+};
+
+// The wait for `accepted` times out after the receive went out: the
+// connection is recorded (it may become accepted later), with an error.
+TEST_F(EnforceTest, AReceiveThatWentOutIsRecordedWhenItsWaitTimesOut) {
+  api_->AddConnections(2);
+  api_->delay = absl::Hours(1);
+  core::Diagnostics diags;
+  PolicyModel planned = Planned({"dom"}, {{"ep-0", "dom"}, {"ep-1", "dom"}}, {});
+  PolicyModel done =
+      Run(planned,
+          PolicyActions{true, {{"ep-0", "pendingAcceptance"}, {"ep-1", "pendingAcceptance"}}, {}},
+          absl::Milliseconds(300), diags);
+  EXPECT_EQ(api_->receives, 2);
+  EXPECT_EQ(done.Accepted(), (OwnerMap{{"ep-0", "dom"}, {"ep-1", "dom"}}));
+  EXPECT_TRUE(diags.HasError());
+}
+
+// Interrupted before anything was sent: nothing is sent, nothing recorded.
+TEST_F(EnforceTest, AfterAStopRequestNothingIsSentNorRecorded) {
+  api_->AddConnections(1);
+  stop_.Stop();
+  core::Diagnostics diags;
+  PolicyModel done =
+      Run(Planned({"dom"}, {{"ep-0", "dom"}}, {}),
+          PolicyActions{true, {{"ep-0", "pendingAcceptance"}}, {}}, absl::Seconds(5), diags);
+  EXPECT_EQ(api_->receives, 0);
+  EXPECT_TRUE(done.Accepted().empty());
+  EXPECT_TRUE(diags.HasError());
+}
+
+// Whatever the plan says, the apply never rejects a connection of an
+// admitted account; a connection whose status changed gets no call.
+TEST_F(EnforceTest, NeverRejectsAnAdmittedAccountNorAChangedConnection) {
+  api_->AddConnections(1);
+  api_->AddConnections(1, "accepted");
+  core::Diagnostics diags;
+  PolicyModel done =
+      Run(Planned({"dom"}, {}, {{"ep-0", "dom"}}),
+          PolicyActions{true, {}, {{"ep-0", "pendingAcceptance"}}}, absl::Seconds(5), diags);
+  EXPECT_TRUE(done.Rejected().empty());
+  EXPECT_TRUE(diags.HasError());
+  core::Diagnostics diags2;
+  done = Run(Planned({"other"}, {}, {{"ep-1", "dom"}}),
+             PolicyActions{true, {}, {{"ep-1", "pendingAcceptance"}}}, absl::Seconds(5), diags2);
+  EXPECT_TRUE(done.Rejected().empty()) << "planned on a pending connection, now accepted";
+  EXPECT_TRUE(diags2.HasError());
+  std::lock_guard<std::mutex> lock(api_->mu);
+  for (const testing::FakeApi::Conn& c : api_->conns) {
+    EXPECT_NE(c.target, "rejected") << c.id << ": a reject was sent";
+  }
 }
 
 }  // namespace
