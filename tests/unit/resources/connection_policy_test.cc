@@ -293,6 +293,22 @@ TEST_F(EnforceTest, AReceiveThatWentOutIsRecordedWhenItsWaitTimesOut) {
   EXPECT_TRUE(diags.HasError());
 }
 
+// A plan that could not review (values unknown until apply): the apply
+// sends nothing and only adopts what admitted accounts have accepted.
+TEST_F(EnforceTest, AnUnreviewedPlanOnlyAdopts) {
+  api_->AddConnections(1);
+  api_->AddConnections(1, "accepted");
+  core::Diagnostics diags;
+  PolicyModel planned = Planned({"dom"}, {}, {});
+  planned.accepted = core::Field<OwnerMap>::Unknown();
+  planned.rejected = core::Field<OwnerMap>::Unknown();
+  PolicyModel done = Run(planned, PolicyActions{}, absl::Seconds(5), diags);
+  EXPECT_EQ(api_->receives, 0);
+  EXPECT_EQ(done.Accepted(), (OwnerMap{{"ep-1", "dom"}}));
+  EXPECT_TRUE(done.rejected.has_value() && done.Rejected().empty());
+  EXPECT_FALSE(diags.HasError());
+}
+
 // Interrupted before anything was sent: nothing is sent, nothing recorded.
 TEST_F(EnforceTest, AfterAStopRequestNothingIsSentNorRecorded) {
   api_->AddConnections(1);
