@@ -30,6 +30,7 @@ struct Outcome {
   std::string summary;  // an error when not empty
   std::string detail;
   absl::Status status;  // the API's failure, named in the error when set
+  bool gone = false;    // the connection was deleted
 };
 
 Outcome Failure(std::string summary, std::string detail, absl::Status status = absl::OkStatus(),
@@ -92,7 +93,9 @@ Outcome Act(const Enforcing& e, const cloud::Connection& c, absl::string_view ac
   } else if (action == api::kReceive && cloud::IsAlreadyAccepted(acted.status())) {
     // Accepted meanwhile by someone else: the owner is admitted, so held.
   } else if (cloud::IsGone(acted.status())) {
-    return Failure(absl::StrCat(what, " failed"), "The connection is gone.", acted.status());
+    Outcome o = Failure(absl::StrCat(what, " failed"), "The connection is gone.", acted.status());
+    o.gone = true;
+    return o;
   } else {
     std::optional<bool> landed = outcome.LandedDespite(acted.status());
     if (landed == false) return Failure(absl::StrCat(what, " failed"), "", acted.status());
@@ -108,7 +111,13 @@ Outcome Act(const Enforcing& e, const cloud::Connection& c, absl::string_view ac
                        request_id};
   absl::StatusOr<std::optional<cloud::Connection>> done =
       e.client.watcher().Wait(e.service_id, c.id, spec, last);
-  if (done.ok()) return Outcome{done->has_value()};
+  if (done.ok() && !done->has_value()) {
+    Outcome o = Failure(absl::StrCat(what, ": connection gone"),
+                        "The endpoint's connection was deleted; the policy holds nothing for it.");
+    o.gone = true;
+    return o;
+  }
+  if (done.ok()) return Outcome{true};
   if (absl::IsFailedPrecondition(done.status()) || absl::IsNotFound(done.status())) {
     return Failure(absl::StrCat(what, " failed"), "", done.status());
   }
@@ -178,12 +187,13 @@ Outcome Hold(const Index& index, const std::string& endpoint, const std::string&
 void Report(const std::vector<Outcome>& outcomes, const char* attr, Diagnostics& diags) {
   for (const Outcome& o : outcomes) {
     if (o.summary.empty()) continue;
+    // One error each: what happened, then the API's own words (its code,
+    // message and request id are in the status message).
+    std::string detail = o.detail;
     if (!o.status.ok()) {
-      diags.AddStatus(o.summary, o.status, {PathStep::Attr(attr)});
-      if (!o.detail.empty()) diags.AddError(o.summary, o.detail, {PathStep::Attr(attr)});
-    } else {
-      diags.AddError(o.summary, o.detail, {PathStep::Attr(attr)});
+      absl::StrAppend(&detail, detail.empty() ? "" : " ", o.status.message());
     }
+    diags.AddError(o.summary, detail, {PathStep::Attr(attr)});
   }
 }
 
@@ -326,6 +336,7 @@ void RejectHeld(const Enforcing& e, const OwnerMap& accepted, Diagnostics& diags
     // Gone, or another account's endpoint under the same id: not ours to reject.
     if (c == nullptr || c->status == api::kRejected || c->status == api::kFailed) return;
     outcomes[i] = Act(e, *c, api::kReject, api::kRejected);
+    if (outcomes[i].gone) outcomes[i] = Outcome{};  // deleted: nothing left to reject
   });
   Report(outcomes, "accepted", diags);
 }
