@@ -18,6 +18,7 @@
 #include "provider/core/log.h"
 #include "resources/connection_approval/connection_approval.h"
 #include "resources/connection_approval/list.h"
+#include "resources/connection_policy/connection_policy.h"
 #include "resources/provider_model.h"
 #include "resources/service_connections/service_connections.h"
 
@@ -336,6 +337,7 @@ VpcepProvider::VpcepProvider(std::shared_ptr<cloud::HttpTransport> transport)
     : schema_(ProviderSchema()), transport_(std::move(transport)) {
   resources_.push_back(std::make_unique<ConnectionApproval>(*this));
   list_resources_.push_back(std::make_unique<ConnectionApprovalList>(*this, *resources_.back()));
+  resources_.push_back(std::make_unique<ConnectionPolicy>(*this));
   data_sources_.push_back(std::make_unique<ServiceConnections>(*this));
   unconfigured_reason_ = "the provider has not been configured";
 }

@@ -127,6 +127,18 @@ TEST_F(DocsTest, ApprovalPageMatchesSchema) {
                      "docs/resources/connection_approval.md");
 }
 
+TEST_F(DocsTest, PolicyPageMatchesSchema) {
+  ASSERT_EQ(schemas_.resources.count("vpcep_connection_policy"), 1u);
+  const core::Schema& schema = *schemas_.resources.at("vpcep_connection_policy");
+  ExpectInSync(schema, "docs/resources/connection_policy.md");
+  ExpectExampleShown("examples/resources/vpcep_connection_policy/resource.tf",
+                     "docs/resources/connection_policy.md");
+  std::string doc = ReadFile("docs/resources/connection_policy.md");
+  for (const core::Attribute& a : schema.block.attributes) {
+    EXPECT_EQ(AttributeText(doc, a.name), a.description) << "`" << a.name << "`";
+  }
+}
+
 TEST_F(DocsTest, ServiceConnectionsPageMatchesSchema) {
   ASSERT_EQ(schemas_.data_sources.count("vpcep_service_connections"), 1u);
   ExpectInSync(*schemas_.data_sources.at("vpcep_service_connections"),
