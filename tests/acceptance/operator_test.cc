@@ -201,6 +201,7 @@ TEST_F(TerraformTest, CtrlCUnderThrottlingSendsNoActionAfterTheStop) {
   // One may have been on the wire when the signal came; none is sent later.
   EXPECT_LE(actions_after, 1);
   EXPECT_LE(exit_s, 3.0);
+  ASSERT_TRUE(sim_->ClearFaults().ok());  // the rate limit off, to read the truth
   nlohmann::json shown = ShowJson();
   for (const nlohmann::json& r : shown["values"]["root_module"]["resources"]) {
     const std::string e = r["values"]["endpoint_id"];
