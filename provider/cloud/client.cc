@@ -307,24 +307,25 @@ absl::StatusOr<HttpResponse> VpcepClient::SendOnce(absl::string_view operation,
   // After a stop no action goes out, and none waits in the rate gate.
   const bool action = request.method != "GET";
   if (action && stop_ != nullptr && stop_->stopped()) {
-    return MarkNotSent(absl::CancelledError(
-        absl::StrCat(operation, ": not sent: interrupted by a stop request")));
+    return MarkNotSent(
+        absl::CancelledError(absl::StrCat(operation, ": not sent: interrupted by a stop request")));
   }
   if (absl::Status s = gate_.Acquire(deadline, stop_); !s.ok()) {
-    return MarkNotSent(absl::Status(s.code(), absl::StrCat(operation, ": not sent: ", s.message())));
+    return MarkNotSent(
+        absl::Status(s.code(), absl::StrCat(operation, ": not sent: ", s.message())));
   }
   HttpRequest signed_request = request;
   // The operation's deadline bounds the request too, not only the retries.
   absl::Duration left = deadline - absl::Now();
   if (left <= absl::ZeroDuration()) {
-    return MarkNotSent(absl::DeadlineExceededError(
-        absl::StrCat(operation, ": no time left before the deadline")));
+    return MarkNotSent(
+        absl::DeadlineExceededError(absl::StrCat(operation, ": no time left before the deadline")));
   }
   signed_request.timeout = std::min(options_.request_timeout, left);
   if (absl::Status s = auth_->Authenticate(signed_request); !s.ok()) return s;
-  core::LogTrace("API request", {{"operation", std::string(operation)},
-                                 {"method", request.method},
-                                 {"url", request.url}});
+  core::LogTrace(
+      "API request",
+      {{"operation", std::string(operation)}, {"method", request.method}, {"url", request.url}});
   const absl::Time sent = absl::Now();
   absl::StatusOr<HttpResponse> resp = transport_->Send(signed_request);
   const absl::Duration latency = absl::Now() - sent;

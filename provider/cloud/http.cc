@@ -43,8 +43,8 @@ namespace {
 
 // Terraform's default parallelism is 10; a few more for listings and reads.
 constexpr long kMaxIdleConnections = 16;
-constexpr int kPollMs = 10000;
-constexpr char kUnresolvedHostPayload[] = "vpcep.http/unresolved_host";  // the worker wakes on work, stops and curl's own timers too
+constexpr int kPollMs = 10000;  // the worker wakes on work, stops and curl's own timers too
+constexpr char kUnresolvedHostPayload[] = "vpcep.http/unresolved_host";
 
 CURLcode GlobalInit() {
   static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);  // once, thread-safe

@@ -46,8 +46,8 @@ void LogProgress(const std::string& service_id, const std::string& endpoint_id,
                  const std::optional<Connection>& last, absl::Duration waited, bool progress) {
   const std::string news = seen != nullptr ? seen->status : absent ? "absent" : "no news";
   const std::string status = seen != nullptr || absent ? news
-                             : last.has_value()       ? last->status
-                                                      : "unknown";
+                             : last.has_value()        ? last->status
+                                                       : "unknown";
   const std::string waited_text = absl::FormatDuration(absl::Trunc(waited, absl::Seconds(1)));
   core::LogTrace("poll", {{"service_id", service_id},
                           {"endpoint_id", endpoint_id},
@@ -234,8 +234,7 @@ absl::StatusOr<std::optional<Connection>> ServiceWatcher::Find(const std::string
   }
 }
 
-absl::Status ServiceWatcher::SharedFailure(const std::string& service_id,
-                                           absl::Time since) const {
+absl::Status ServiceWatcher::SharedFailure(const std::string& service_id, absl::Time since) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = services_.find(service_id);
   if (it == services_.end() || it->second.failed_at < since ||

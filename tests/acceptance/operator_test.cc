@@ -158,8 +158,7 @@ TEST_F(TerraformTest, PlanOfThirtyWithTheApiDownSharesOneFailure) {
   const absl::Time start = absl::Now();
   CliResult plan = Run({"plan", "-input=false", "-no-color"});
   const double took = absl::ToDoubleSeconds(absl::Now() - start);
-  std::printf("API down, 30 approvals: plan exit %d after %.1f s (limit 25 s)\n", plan.code,
-              took);
+  std::printf("API down, 30 approvals: plan exit %d after %.1f s (limit 25 s)\n", plan.code, took);
   EXPECT_LE(took, 25.0) << plan.out << plan.err;
   EXPECT_TRUE(absl::StrContains(Flat(plan.out + plan.err), "Connection refused") ||
               absl::StrContains(Flat(plan.out + plan.err), "connect"))
@@ -170,8 +169,7 @@ TEST_F(TerraformTest, PlanOfThirtyWithTheApiDownSharesOneFailure) {
 // the rate gate are not sent, terraform exits at once, and state holds no
 // approval that the API did not receive.
 TEST_F(TerraformTest, CtrlCUnderThrottlingSendsNoActionAfterTheStop) {
-  ASSERT_NO_FATAL_FAILURE(
-      StartSimulator({"--transition-delay", "4s", "--rate-limit", "1"}));
+  ASSERT_NO_FATAL_FAILURE(StartSimulator({"--transition-delay", "4s", "--rate-limit", "1"}));
   std::string service;
   std::vector<std::string> endpoints;
   ASSERT_NO_FATAL_FAILURE(AddConnections(*sim_, 20, service, endpoints));
@@ -196,8 +194,8 @@ TEST_F(TerraformTest, CtrlCUnderThrottlingSendsNoActionAfterTheStop) {
   const double exit_s = absl::ToDoubleSeconds(absl::Now() - interrupted);
   ASSERT_TRUE(code.has_value()) << "terraform did not exit after SIGINT";
   const int actions_after = stat("requests", "action") - actions_at_stop;
-  std::printf("throttled Ctrl-C: exit %.2f s after SIGINT, %d action requests after it\n",
-              exit_s, actions_after);
+  std::printf("throttled Ctrl-C: exit %.2f s after SIGINT, %d action requests after it\n", exit_s,
+              actions_after);
   // One may have been on the wire when the signal came; none is sent later.
   EXPECT_LE(actions_after, 1);
   EXPECT_LE(exit_s, 3.0);
@@ -251,8 +249,8 @@ TEST_F(TerraformTest, DebugApplyLogsEveryCallAndWaitProgressAtMostEveryTenSecond
     EXPECT_FALSE(absl::StrContains(line, SimulatorProcess::kToken)) << "a secret in the log";
   }
   const int answered = ApiCalls(*sim_);
-  std::printf("DEBUG apply of 10 in %.1f s: %d API call lines for %d calls; progress lines:",
-              took, calls, answered);
+  std::printf("DEBUG apply of 10 in %.1f s: %d API call lines for %d calls; progress lines:", took,
+              calls, answered);
   for (const auto& [e, n] : progress) std::printf(" %d", n);
   std::printf("\n");
   EXPECT_EQ(calls, answered) << "one line per API call";

@@ -468,8 +468,8 @@ class BadSettingTest : public ClientTest {
     ClientOptions o = client_->options();
     o.credentials_setting = "auth_token (or HW_AUTH_TOKEN)";
     o.project_setting = "project_id (or HW_PROJECT_ID)";
-    client_ = std::make_unique<VpcepClient>(o, transport_, std::make_shared<TokenAuth>("tok"),
-                                            &stop_);
+    client_ =
+        std::make_unique<VpcepClient>(o, transport_, std::make_shared<TokenAuth>("tok"), &stop_);
   }
 };
 
@@ -490,9 +490,11 @@ TEST_F(BadSettingTest, ARefusedTokenEndsEveryLaterCallWithoutSendingIt) {
 }
 
 TEST_F(BadSettingTest, GatewayRefusalsLatchButGatewayFaultsAndThrottlingDoNot) {
-  for (auto [status, code] : std::vector<std::pair<int, std::string>>{
-           {404, "APIGW.0101"}, {401, "APIGW.0303"}, {401, "APIGW.0305"}, {403, "EndPoint.0004"},
-           {401, "EndPoint.0003"}}) {
+  for (auto [status, code] : std::vector<std::pair<int, std::string>>{{404, "APIGW.0101"},
+                                                                      {401, "APIGW.0303"},
+                                                                      {401, "APIGW.0305"},
+                                                                      {403, "EndPoint.0004"},
+                                                                      {401, "EndPoint.0003"}}) {
     VpcepClient client(client_->options(), transport_, std::make_shared<TokenAuth>("t"), &stop_);
     transport_->script = {Error(status, code, "no")};
     auto first = client.GetService("svc");
@@ -507,7 +509,8 @@ TEST_F(BadSettingTest, GatewayRefusalsLatchButGatewayFaultsAndThrottlingDoNot) {
     transport_->script = {Error(status, code, "no")};
     const CallOptions once{absl::InfiniteFuture(), false};
     EXPECT_FALSE(IsBadSetting(client.ListPage("svc", {}, 0, 10, once).status())) << code;
-    EXPECT_TRUE(client.ListPage("svc", {}, 0, 10, once).ok()) << code << " must not end later calls";
+    EXPECT_TRUE(client.ListPage("svc", {}, 0, 10, once).ok())
+        << code << " must not end later calls";
   }
 }
 

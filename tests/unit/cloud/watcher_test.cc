@@ -275,9 +275,8 @@ TEST_F(WatcherTest, LookupsOfOneServiceShareAFailure) {
   std::vector<std::thread> threads;
   std::vector<absl::Status> later(29);
   for (int i = 0; i < 29; ++i) {
-    threads.emplace_back([&, i] {
-      later[i] = watcher().Find("svc", absl::StrCat("ep-", i % 5)).status();
-    });
+    threads.emplace_back(
+        [&, i] { later[i] = watcher().Find("svc", absl::StrCat("ep-", i % 5)).status(); });
   }
   for (auto& t : threads) t.join();
   for (const absl::Status& s : later) EXPECT_EQ(s, first.status());
