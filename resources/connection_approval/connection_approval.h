@@ -31,6 +31,9 @@ class ConnectionApproval : public core::Resource {
   void Update(const core::UpdateRequest& req, core::UpdateResponse& resp) override;
   void Delete(const core::DeleteRequest& req, core::DeleteResponse& resp) override;
   void Import(const core::ImportRequest& req, core::ImportResponse& resp) override;
+  // identity.cc
+  const core::IdentitySchema* GetIdentitySchema() const override;
+  core::Value GenerateConfig(const core::Value& state, core::Diagnostics& diags) const override;
 
  private:
   // Plans known owner, marker id and creation time for a new approval.

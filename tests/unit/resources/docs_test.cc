@@ -135,6 +135,14 @@ TEST_F(DocsTest, ServiceConnectionsPageMatchesSchema) {
                      "docs/data-sources/service_connections.md");
 }
 
+TEST_F(DocsTest, ListResourcePageMatchesSchema) {
+  ASSERT_EQ(schemas_.list_resources.count("vpcep_connection_approval"), 1u);
+  ExpectInSync(*schemas_.list_resources.at("vpcep_connection_approval"),
+               "docs/list-resources/connection_approval.md");
+  ExpectExampleShown("examples/list-resources/vpcep_connection_approval/list-resource.tfquery.hcl",
+                     "docs/list-resources/connection_approval.md");
+}
+
 const core::Attribute* FindAttribute(const core::Schema& schema, const std::string& name) {
   for (const core::Attribute& a : schema.block.attributes) {
     if (a.name == name) return &a;
