@@ -305,6 +305,18 @@ cloud::ClientOptions ClientOptionsFor(const Settings& s) {
   options.project_id = s.project;
   options.max_retries = s.max_retries;
   options.request_timeout = s.request_timeout;
+  // What the user must fix when the API refuses a setting.
+  options.credentials_setting =
+      !s.ak.empty() ? (s.security_token.empty()
+                           ? "access_key and secret_key (or HW_ACCESS_KEY and HW_SECRET_KEY)"
+                           : "access_key, secret_key and security_token (or HW_ACCESS_KEY, "
+                             "HW_SECRET_KEY and HW_SECURITY_TOKEN)")
+                    : "auth_token (or HW_AUTH_TOKEN); IAM tokens expire after 24 hours";
+  options.project_setting = "project_id (or HW_PROJECT_ID)";
+  options.host_setting = s.endpoint.empty()
+                             ? absl::StrCat("region \"", s.region,
+                                            "\" (or HW_REGION_NAME): is it a region of the cloud?")
+                             : "endpoints.vpcep (or HW_VPCEP_ENDPOINT)";
   return options;
 }
 

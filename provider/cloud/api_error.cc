@@ -13,6 +13,14 @@ namespace {
 
 constexpr char kCodePayload[] = "vpcep.api/error_code";
 constexpr char kHttpPayload[] = "vpcep.api/http_status";
+constexpr char kBadSettingPayload[] = "vpcep.api/bad_setting";
+constexpr char kNotSentPayload[] = "vpcep.api/not_sent";
+// The gateway's prefix; its codes are about the request's credentials,
+// quota and routing, never about the VPCEP resources.
+constexpr absl::string_view kGatewayPrefix = "APIGW.";
+// "Invalid project ID": a 400 the public error table lists, outside the
+// codes of the contract's table (so not in api_vocabulary.h).
+constexpr absl::string_view kInvalidProjectId = "EndPoint.0014";
 constexpr size_t kExcerptBytes = 200;
 
 std::string StringField(const nlohmann::json& j, const char* key) {
@@ -125,7 +133,7 @@ bool IsThrottled(const absl::Status& status) {
 }
 
 bool IsOutcomeUnknown(const absl::Status& status) {
-  if (status.ok()) return false;
+  if (status.ok() || IsNotSent(status)) return false;
   int http = ApiHttpStatus(status);
   return http == 0 || http >= 500;
 }
@@ -140,6 +148,39 @@ bool IsServiceGone(const absl::Status& status) {
 
 bool IsAlreadyAccepted(const absl::Status& status) {
   return status.code() == absl::StatusCode::kAlreadyExists;
+}
+
+bool IsCredentialError(const absl::Status& status) {
+  const int http = ApiHttpStatus(status);
+  if (http == 401 || http == 403) return true;
+  // Gateway server errors (APIGW.02xx on 5xx) and throttling are passing.
+  return http >= 400 && http < 500 && !IsThrottled(status) &&
+         absl::StartsWithIgnoreCase(ApiErrorCode(status), kGatewayPrefix);
+}
+
+bool IsProjectError(const absl::Status& status) { return HasApiCode(status, kInvalidProjectId); }
+
+absl::Status MarkBadSetting(absl::Status status, absl::string_view summary) {
+  status.SetPayload(kBadSettingPayload, absl::Cord(summary));
+  return status;
+}
+
+bool IsBadSetting(const absl::Status& status) {
+  return status.GetPayload(kBadSettingPayload).has_value();
+}
+
+std::string BadSettingSummary(const absl::Status& status) {
+  auto payload = status.GetPayload(kBadSettingPayload);
+  return payload ? std::string(*payload) : "";
+}
+
+absl::Status MarkNotSent(absl::Status status) {
+  status.SetPayload(kNotSentPayload, absl::Cord("1"));
+  return status;
+}
+
+bool IsNotSent(const absl::Status& status) {
+  return status.GetPayload(kNotSentPayload).has_value();
 }
 
 }  // namespace vpcep::cloud

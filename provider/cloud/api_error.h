@@ -78,6 +78,23 @@ bool IsAlreadyAccepted(const absl::Status& status);
 std::string ListParameterAtFault(const absl::Status& status);
 absl::Status WithListParameter(absl::Status status, absl::string_view parameter);
 
+// The API refused the credentials: HTTP 401 or 403, or a gateway (APIGW.*)
+// refusal other than throttling. No call of this process can succeed.
+bool IsCredentialError(const absl::Status& status);
+// The API refused the project id of the request path (EndPoint.0014).
+bool IsProjectError(const absl::Status& status);
+
+// A failure that a provider setting must fix (credentials, project id, an
+// API host that does not resolve). `summary` says which, for diagnostics.
+absl::Status MarkBadSetting(absl::Status status, absl::string_view summary);
+bool IsBadSetting(const absl::Status& status);
+std::string BadSettingSummary(const absl::Status& status);
+
+// A call that was never sent (stopped before it went out): its outcome is
+// known, so IsOutcomeUnknown is false for it.
+absl::Status MarkNotSent(absl::Status status);
+bool IsNotSent(const absl::Status& status);
+
 }  // namespace vpcep::cloud
 
 #endif  // VPCEP_PROVIDER_CLOUD_API_ERROR_H_

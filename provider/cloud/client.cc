@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "provider/cloud/api_error.h"
@@ -250,6 +251,36 @@ absl::StatusOr<PageWalk> WalkOnce(const VpcepClient& client, absl::string_view s
   return walk;
 }
 
+// A host name that does not resolve is retried this long before it counts
+// as a wrong setting (a short retry: a resolver may fail once).
+constexpr absl::Duration kResolveGrace = absl::Milliseconds(1500);
+
+// One line per API call at DEBUG, what an operator follows a run by: the
+// answer's status, API error code, request id, latency and, for lists, how
+// many items came back. Never headers or bodies (they hold credentials).
+void LogCall(absl::string_view operation, const std::string& method, const HttpResponse* resp,
+             const absl::Status& failure, absl::Duration latency) {
+  if (!core::LogEnabled(core::LogLevel::kDebug)) return;
+  core::LogFields fields = {{"operation", std::string(operation)},
+                            {"method", method},
+                            {"status", resp != nullptr ? absl::StrCat(resp->status) : "none"},
+                            {"request_id", resp != nullptr ? resp->Header("x-request-id") : ""},
+                            {"latency_ms", absl::StrCat(absl::ToInt64Milliseconds(latency))}};
+  if (!failure.ok()) {
+    if (std::string code = ApiErrorCode(failure); !code.empty()) {
+      fields.emplace_back("error_code", code);
+    }
+    fields.emplace_back("error", std::string(failure.message()));
+  } else if (resp != nullptr) {
+    json body = json::parse(resp->body, nullptr, false);
+    auto it = body.is_object() ? body.find("connections") : body.end();
+    if (body.is_object() && it != body.end() && it->is_array()) {
+      fields.emplace_back("items", absl::StrCat(it->size()));
+    }
+  }
+  core::LogDebug("API call", fields);
+}
+
 }  // namespace
 
 absl::StatusOr<Connection> ParseConnection(absl::string_view json_text) {
@@ -281,6 +312,10 @@ bool Backoff::Next(absl::string_view operation, const absl::Status& failure,
   if (stop_ != nullptr && !stop_->SleepFor(sleep)) {
     *final = absl::CancelledError(absl::StrCat(
         operation, " interrupted by a stop request (last error: ", failure.message(), ")"));
+    // The last answer still says what happened (a 429 is a refusal: the
+    // call did not take effect).
+    failure.ForEachPayload(
+        [final](absl::string_view url, const absl::Cord& p) { final->SetPayload(url, p); });
     return false;
   }
   delay_ = std::min(delay_ * 2, options_.max_backoff);
@@ -307,37 +342,102 @@ std::string VpcepClient::ServiceUrl(absl::string_view service_id) const {
                       "/vpc-endpoint-services/", UrlEncode(service_id));
 }
 
+absl::Status VpcepClient::Latched() const {
+  std::lock_guard<std::mutex> lock(latch_mu_);
+  return latched_;
+}
+
+absl::Status VpcepClient::Note(const absl::Status& failure) const {
+  std::lock_guard<std::mutex> lock(latch_mu_);
+  if (!latched_.ok()) return latched_;
+  if (failure.ok() || ApiHttpStatus(failure) != 0) answered_ = true;
+  if (failure.ok()) {
+    unresolved_since_ = absl::InfiniteFuture();
+    return failure;
+  }
+  std::string summary, fix;
+  absl::StatusCode code = failure.code();
+  if (IsCredentialError(failure)) {
+    summary = "The API refused the credentials";
+    fix = absl::StrCat("check ", options_.credentials_setting);
+  } else if (IsProjectError(failure)) {
+    summary = "The API refused the project id";
+    fix = absl::StrCat("check ", options_.project_setting,
+                       ": it must be the id of a project in the region of the endpoint");
+  } else if (const std::string host = UnresolvedHost(failure); !host.empty() && !answered_) {
+    // A name that has never resolved, after a short retry: a region that
+    // does not exist (or no DNS at all). Once the API has answered, a
+    // failed lookup is a passing fault and is retried as one.
+    const absl::Time now = absl::Now();
+    unresolved_since_ = std::min(unresolved_since_, now);
+    if (now - unresolved_since_ < kResolveGrace) return failure;
+    summary = absl::StrCat("API host ", host, " not found");
+    fix = absl::StrCat("the host name does not resolve: check ", options_.host_setting,
+                       ", and that this machine can resolve names (DNS)");
+    code = absl::StatusCode::kFailedPrecondition;  // not retried by anyone
+  } else {
+    return failure;
+  }
+  absl::Status latched(code, absl::StrCat(failure.message(), ". ", summary, ": ", fix,
+                                          ". This provider process makes no further API calls."));
+  failure.ForEachPayload(
+      [&latched](absl::string_view url, const absl::Cord& p) { latched.SetPayload(url, p); });
+  latched_ = MarkBadSetting(std::move(latched), summary);
+  core::LogError("bad provider setting; no further API calls",
+                 {{"error", std::string(latched_.message())}});
+  return latched_;
+}
+
 absl::StatusOr<HttpResponse> VpcepClient::SendOnce(absl::string_view operation,
                                                    const HttpRequest& request,
                                                    absl::Time deadline) const {
-  if (absl::Status s = gate_.Acquire(deadline, request.stop); !s.ok()) {
-    return absl::Status(s.code(), absl::StrCat(operation, ": ", s.message()));
+  if (absl::Status latched = Latched(); !latched.ok()) return latched;
+  // After a stop no action goes out, and none waits in the rate gate.
+  const bool action = request.method != "GET";
+  if (action && stop_ != nullptr && stop_->stopped()) {
+    return MarkNotSent(
+        absl::CancelledError(absl::StrCat(operation, ": not sent: interrupted by a stop request")));
+  }
+  if (absl::Status s = gate_.Acquire(deadline, stop_); !s.ok()) {
+    return MarkNotSent(
+        absl::Status(s.code(), absl::StrCat(operation, ": not sent: ", s.message())));
   }
   HttpRequest signed_request = request;
   // The operation's deadline bounds the request too, not only the retries.
   absl::Duration left = deadline - absl::Now();
   if (left <= absl::ZeroDuration()) {
-    return absl::DeadlineExceededError(absl::StrCat(operation, ": no time left before the deadline"));
+    return MarkNotSent(
+        absl::DeadlineExceededError(absl::StrCat(operation, ": no time left before the deadline")));
   }
   signed_request.timeout = std::min(options_.request_timeout, left);
   if (absl::Status s = auth_->Authenticate(signed_request); !s.ok()) return s;
-  core::LogDebug("API request", {{"operation", std::string(operation)},
-                                 {"method", request.method},
-                                 {"url", request.url}});
+  core::LogTrace(
+      "API request",
+      {{"operation", std::string(operation)}, {"method", request.method}, {"url", request.url}});
+  const absl::Time sent = absl::Now();
   absl::StatusOr<HttpResponse> resp = transport_->Send(signed_request);
+  const absl::Duration latency = absl::Now() - sent;
   if (!resp.ok()) {
-    return absl::Status(resp.status().code(),
-                        absl::StrCat(operation, " failed: ", resp.status().message()));
+    absl::Status failure(resp.status().code(),
+                         absl::StrCat(operation, " failed: ", resp.status().message()));
+    resp.status().ForEachPayload(
+        [&failure](absl::string_view url, const absl::Cord& p) { failure.SetPayload(url, p); });
+    LogCall(operation, request.method, nullptr, failure, latency);
+    return Note(failure);
   }
   if (resp->status >= 200 && resp->status < 300) {
     gate_.OnAnswered();
+    (void)Note(absl::OkStatus());
     // A cut or garbled answer to a read is a failed read (and retried as
     // one); a gateway may pass a 200 through with half a body.
     if (request.method == "GET" && !json::accept(resp->body)) {
-      return absl::UnavailableError(absl::StrCat(
+      absl::Status garbled = absl::UnavailableError(absl::StrCat(
           operation, ": the response is not JSON (", resp->body.size(), " bytes, request id ",
           resp->Header("x-request-id").empty() ? "none" : resp->Header("x-request-id"), ")"));
+      LogCall(operation, request.method, &*resp, garbled, latency);
+      return garbled;
     }
+    LogCall(operation, request.method, &*resp, absl::OkStatus(), latency);
     return resp;
   }
   absl::Status failure = ApiErrorStatus(operation, ParseApiError(*resp));
@@ -346,7 +446,8 @@ absl::StatusOr<HttpResponse> VpcepClient::SendOnce(absl::string_view operation,
   } else {
     gate_.OnAnswered();
   }
-  return failure;
+  LogCall(operation, request.method, &*resp, failure, latency);
+  return Note(failure);
 }
 
 absl::StatusOr<HttpResponse> VpcepClient::Call(absl::string_view operation, HttpRequest request,

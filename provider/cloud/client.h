@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
@@ -69,6 +70,11 @@ struct ClientOptions {
   // A whole listing stops with an error past this many pages (a server that
   // keeps answering full pages would otherwise be walked forever).
   int max_pages = 100;
+  // What to fix when the API refuses a setting, named in the error (the
+  // provider says where each came from).
+  std::string credentials_setting = "the credentials";
+  std::string project_setting = "project_id";
+  std::string host_setting = "the endpoint";
 };
 
 // How one API call may be retried.
@@ -167,12 +173,21 @@ class VpcepClient {
   absl::StatusOr<HttpResponse> SendOnce(absl::string_view operation, const HttpRequest& request,
                                         absl::Time deadline) const;
   std::string ServiceUrl(absl::string_view service_id) const;
+  // Bad settings: the first refusal of the credentials or the project, or a
+  // host that never resolved, ends every later call at once with the same
+  // error (retrying would only repeat it; 5 bad signatures lock an AK).
+  absl::Status Latched() const;
+  absl::Status Note(const absl::Status& failure) const;
 
   ClientOptions options_;
   std::shared_ptr<HttpTransport> transport_;
   std::shared_ptr<Authenticator> auth_;
   const core::StopSignal* stop_;
   mutable RateGate gate_;
+  mutable std::mutex latch_mu_;
+  mutable absl::Status latched_;                                 // guarded by latch_mu_
+  mutable bool answered_ = false;                                // guarded by latch_mu_
+  mutable absl::Time unresolved_since_ = absl::InfiniteFuture();  // guarded by latch_mu_
   std::unique_ptr<ServiceWatcher> watcher_;
 };
 

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -45,6 +46,7 @@ namespace {
 // Terraform's default parallelism is 10; a few more for listings and reads.
 constexpr long kMaxIdleConnections = 16;
 constexpr int kPollMs = 10000;  // the worker wakes on work, stops and curl's own timers too
+constexpr char kUnresolvedHostPayload[] = "vpcep.http/unresolved_host";
 
 CURLcode GlobalInit() {
   static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);  // once, thread-safe
@@ -305,6 +307,12 @@ absl::Status TransferError(const CurlTransfer& t, const std::string& where,
       return absl::InvalidArgumentError(Redacted(message));
     case CURLE_OPERATION_TIMEDOUT:
       return absl::DeadlineExceededError(Redacted(message));
+    case CURLE_COULDNT_RESOLVE_HOST: {
+      // Marked: a name that never resolves is a wrong region or endpoint.
+      absl::Status s = absl::UnavailableError(Redacted(message));
+      s.SetPayload(kUnresolvedHostPayload, absl::Cord(host));
+      return s;
+    }
     case CURLE_PEER_FAILED_VERIFICATION:
       return absl::UnavailableError(Redacted(absl::StrCat(
           where, ": TLS certificate of ", host, " not trusted: ", Describe(rc, t.error))));
@@ -314,6 +322,11 @@ absl::Status TransferError(const CurlTransfer& t, const std::string& where,
 }
 
 }  // namespace
+
+std::string UnresolvedHost(const absl::Status& status) {
+  auto payload = status.GetPayload(kUnresolvedHostPayload);
+  return payload ? std::string(*payload) : "";
+}
 
 std::string HttpResponse::Header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);

@@ -48,6 +48,10 @@ class HttpTransport {
   virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
+// The host of a request that failed because its name did not resolve, or ""
+// for any other status (the transport marks such failures).
+std::string UnresolvedHost(const absl::Status& status);
+
 struct HttpOptions {
   bool insecure = false;  // skip TLS verification (private clouds with self-signed certs)
   absl::Duration connect_timeout = absl::Seconds(10);

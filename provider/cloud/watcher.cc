@@ -23,6 +23,10 @@ constexpr absl::Duration kShareWindow = absl::Milliseconds(50);
 // Waits on a large service ask by id after this many polls without news of
 // their connection (it may have been deleted, or changed long ago).
 constexpr int kPollsBeforeById = 3;
+// How long a lookup that gave up is shared with the lookups that follow.
+constexpr absl::Duration kShareFailure = absl::Seconds(10);
+// Waits log their progress at INFO this often at most.
+constexpr absl::Duration kProgressEvery = absl::Seconds(10);
 
 absl::Duration Step(absl::Duration waited) {
   return std::clamp(waited / 10, kMinStep, kMaxStep);
@@ -33,6 +37,29 @@ const Connection* FindIn(const Snapshot& snapshot, const std::string& endpoint_i
     if (c.id == endpoint_id) return &c;
   }
   return nullptr;
+}
+
+// A wait's progress: each poll at TRACE, and at INFO when `progress` (every
+// kProgressEvery), so a long wait shows what it is waiting for.
+void LogProgress(const std::string& service_id, const std::string& endpoint_id,
+                 const WaitSpec& spec, const Connection* seen, bool absent,
+                 const std::optional<Connection>& last, absl::Duration waited, bool progress) {
+  const std::string news = seen != nullptr ? seen->status : absent ? "absent" : "no news";
+  const std::string status = seen != nullptr || absent ? news
+                             : last.has_value()        ? last->status
+                                                       : "unknown";
+  const std::string waited_text = absl::FormatDuration(absl::Trunc(waited, absl::Seconds(1)));
+  core::LogTrace("poll", {{"service_id", service_id},
+                          {"endpoint_id", endpoint_id},
+                          {"status", news},
+                          {"waited", waited_text}});
+  if (!progress) return;
+  core::LogInfo(absl::StrCat("waiting for ", service_id, "/", endpoint_id, ": ", status, " for ",
+                             waited_text),
+                {{"service_id", service_id},
+                 {"endpoint_id", endpoint_id},
+                 {"target", spec.target},
+                 {"waited", waited_text}});
 }
 
 }  // namespace
@@ -190,15 +217,41 @@ absl::StatusOr<std::optional<Connection>> ServiceWatcher::Find(const std::string
                                                                const std::string& endpoint_id,
                                                                Freshness freshness,
                                                                absl::Time deadline) const {
+  const absl::Time started = absl::Now();
+  if (absl::Status shared = SharedFailure(service_id, started - kShareFailure); !shared.ok()) {
+    return shared;
+  }
   Backoff backoff(client_.options(), deadline, client_.stop());
   const std::string operation = absl::StrCat("look up endpoint ", endpoint_id);
   while (true) {
     absl::StatusOr<std::optional<Connection>> found =
         FindOnce(service_id, endpoint_id, freshness, deadline);
     if (found.ok()) return found;
+    if (absl::Status shared = SharedFailure(service_id, started); !shared.ok()) return shared;
     absl::Status final;
-    if (!backoff.Next(operation, found.status(), &final)) return final;
+    if (!backoff.Next(operation, found.status(), &final)) {
+      if (IsRetryable(final)) RecordFailure(service_id, final);
+      return final;
+    }
   }
+}
+
+absl::Status ServiceWatcher::SharedFailure(const std::string& service_id, absl::Time since) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = services_.find(service_id);
+  if (it == services_.end() || it->second.failed_at < since ||
+      absl::Now() - it->second.failed_at > kShareFailure) {
+    return absl::OkStatus();
+  }
+  return it->second.failure;
+}
+
+void ServiceWatcher::RecordFailure(const std::string& service_id,
+                                   const absl::Status& failure) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  ServiceInfo& info = services_[service_id];
+  info.failure = failure;
+  info.failed_at = absl::Now();
 }
 
 ServiceWatcher::Observation ServiceWatcher::Observe(const std::string& service_id,
@@ -335,6 +388,7 @@ absl::StatusOr<std::optional<Connection>> ServiceWatcher::Wait(
   absl::Time looked = start;  // news must come from a listing started after this
   int unanswered = 0;
   bool first_look = true;
+  absl::Time reported = start;
   while (true) {
     due = std::min(due, spec.deadline);
     absl::Duration sleep = due - absl::Now();
@@ -349,6 +403,11 @@ absl::StatusOr<std::optional<Connection>> ServiceWatcher::Wait(
     Observation o = Observe(service_id, endpoint_id, not_before, spec.deadline, unanswered);
     const absl::Time now = absl::Now();
     looked = std::max(looked, std::min(o.started, now)) + absl::Nanoseconds(1);
+    const bool progress = now - reported >= kProgressEvery;
+    if (progress) reported = now;
+    LogProgress(service_id, endpoint_id, spec,
+                o.kind == Observation::Kind::kSeen ? &o.connection : nullptr,
+                o.kind == Observation::Kind::kAbsent, last, now - start, progress);
     if (auto result = Conclude(o, service_id, endpoint_id, spec, last); result.has_value()) {
       if (result->ok() && result->value().has_value()) {
         // When the poll that showed it started, not when its answer came.

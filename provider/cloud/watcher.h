@@ -24,7 +24,12 @@
 // look, and the poll cadence follows the transition times observed (the first
 // look comes when the service's transitions have been taking, then every 10%
 // of the time waited). A failed poll is a missed poll; waits end on their own
-// deadline. Thread-safe.
+// deadline. A wait logs its progress at INFO every 10 s, each poll at TRACE.
+//
+// Lookups of one service share a failure: once one has given up after its
+// retries, the others in flight stop retrying and those that start in the
+// next seconds fail at once with the same error (a plan of 30 approvals with
+// the API down takes one round of retries, not one per approval). Thread-safe.
 #ifndef VPCEP_PROVIDER_CLOUD_WATCHER_H_
 #define VPCEP_PROVIDER_CLOUD_WATCHER_H_
 
@@ -127,6 +132,10 @@ class ServiceWatcher {
     bool many_pending = false;
     int waiters = 0;
     std::map<std::string, absl::Duration> estimate;  // per target status
+    // The last lookup that gave up on a passing failure after its retries,
+    // and when: lookups of the service share it for a while.
+    absl::Status failure;
+    absl::Time failed_at = absl::InfinitePast();
   };
 
   absl::StatusOr<std::optional<Connection>> FindOnce(const std::string& service_id,
@@ -154,6 +163,10 @@ class ServiceWatcher {
   void Learn(const std::string& service_id, const std::string& target, absl::Duration seen_at,
              bool first_look) const;
   void AddWaiter(const std::string& service_id, int delta) const;
+  // A lookup of the service that gave up at or after `since`, within the
+  // sharing window; OK when there is none.
+  absl::Status SharedFailure(const std::string& service_id, absl::Time since) const;
+  void RecordFailure(const std::string& service_id, const absl::Status& failure) const;
 
   const VpcepClient& client_;
   mutable ListCoalescer listings_;

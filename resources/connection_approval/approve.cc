@@ -8,6 +8,7 @@
 #include "provider/cloud/api_vocabulary.h"
 #include "provider/cloud/watcher.h"
 #include "provider/core/log.h"
+#include "resources/api_diagnostics.h"
 #include "resources/connection_approval/action_outcome.h"
 #include "resources/connection_approval/connection_approval.h"
 
@@ -70,7 +71,7 @@ std::optional<cloud::Connection> LookBeforeReceive(const Approving& a, Diagnosti
       a.client.watcher().Find(a.service_id, a.endpoint_id,
                               cloud::Freshness::ForNewApproval(kReadListingMaxAge), a.deadline);
   if (!current.ok()) {
-    diags.AddStatus(absl::StrCat("Cannot approve ", a.what()), current.status());
+    AddApiStatus(diags, absl::StrCat("Cannot approve ", a.what()), current.status());
     return std::nullopt;
   }
   if (!current->has_value()) {
@@ -130,7 +131,7 @@ bool ReceiveFailed(const Approving& a, const cloud::Connection& current,
     // accepted connection that state does not know.
     resp.new_state = a.planned.WithConnection(a.service_id, current).ToValue(a.type);
   }
-  resp.diags.AddStatus(absl::StrCat("Cannot approve ", a.what()), failure);
+  AddApiStatus(resp.diags, absl::StrCat("Cannot approve ", a.what()), failure);
   return false;
 }
 

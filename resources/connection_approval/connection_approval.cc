@@ -13,6 +13,7 @@
 #include "provider/cloud/watcher.h"
 #include "provider/core/log.h"
 #include "provider/core/utf8.h"
+#include "resources/api_diagnostics.h"
 #include "resources/connection_approval/action_outcome.h"
 #include "resources/connection_approval/approve.h"
 #include "resources/connection_approval/identity.h"
@@ -151,9 +152,9 @@ void AddMissingConnectionError(const cloud::ServiceWatcher& watcher, const std::
                                Diagnostics& diags) {
   absl::StatusOr<cloud::Service> service = watcher.ServiceDetails(service_id, deadline);
   if (!service.ok() && !cloud::IsRetryable(service.status())) {
-    diags.AddStatus(absl::StrCat("Service ", service_id,
-                                 " does not exist or is not visible to these credentials"),
-                    service.status(), {PathStep::Attr("service_id")});
+    AddApiStatus(diags, absl::StrCat("Service ", service_id,
+                                     " does not exist or is not visible to these credentials"),
+                 service.status(), {PathStep::Attr("service_id")});
     return;
   }
   diags.AddError(absl::StrCat("No connection of endpoint ", endpoint_id),
@@ -182,8 +183,8 @@ std::optional<cloud::Connection> LookUpForPlan(const cloud::ServiceWatcher& watc
                        "). Its owner and other details will be known after apply."));
       return std::nullopt;
     }
-    diags.AddStatus(absl::StrCat("Cannot look up ", service_id, "/", endpoint_id),
-                    found.status(), {PathStep::Attr("service_id")});
+    AddApiStatus(diags, absl::StrCat("Cannot look up ", service_id, "/", endpoint_id),
+                 found.status(), {PathStep::Attr("service_id")});
     return std::nullopt;
   }
   if (!found->has_value()) {
@@ -348,7 +349,7 @@ void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& 
   absl::StatusOr<std::optional<cloud::Connection>> found = client->watcher().Find(
       service_id, endpoint_id, cloud::Freshness::ForRead(kReadListingMaxAge));
   if (!found.ok()) {
-    resp.diags.AddStatus(absl::StrCat("Cannot read approval ", state.Name()), found.status());
+    AddApiStatus(resp.diags, absl::StrCat("Cannot read approval ", state.Name()), found.status());
     return;
   }
   // Anything but accepted (or on its way there) means the approval is gone:

@@ -17,6 +17,7 @@
 #include "provider/cloud/auth.h"
 #include "provider/cloud/client.h"
 #include "provider/cloud/watcher.h"
+#include "provider/core/log.h"
 #include "tests/unit/fake_api.h"
 
 namespace vpcep::cloud {
@@ -149,7 +150,9 @@ TEST_F(ClientTest, NeverRetriesOtherClientErrors) {
            {403, "EndPoint.0004"}, {400, "EndPoint.2013"}, {400, "EndPoint.0002"}}) {
     transport_->requests.clear();
     transport_->script = {Error(status, code, "no")};
-    auto acted = client_->Act("svc", "receive", "ep");
+    // A fresh client each: a 403 ends every later call of its client.
+    VpcepClient client(client_->options(), transport_, std::make_shared<TokenAuth>("t"), &stop_);
+    auto acted = client.Act("svc", "receive", "ep");
     ASSERT_FALSE(acted.ok());
     EXPECT_EQ(ApiErrorCode(acted.status()), code);
     EXPECT_EQ(transport_->requests.size(), 1u) << code;
@@ -554,6 +557,148 @@ INSTANTIATE_TEST_SUITE_P(Edges, ListWalkTest,
                            return absl::StrCat(info.param.strict_offset ? "Strict" : "Lenient",
                                                info.param.omit_total_count ? "NoTotal" : "");
                          });
+
+// Bad settings (issue 21): a refused credential or project ends every later
+// call of the process at once, with the same error naming the setting.
+class BadSettingTest : public ClientTest {
+ protected:
+  BadSettingTest() {
+    ClientOptions o = client_->options();
+    o.credentials_setting = "auth_token (or HW_AUTH_TOKEN)";
+    o.project_setting = "project_id (or HW_PROJECT_ID)";
+    client_ =
+        std::make_unique<VpcepClient>(o, transport_, std::make_shared<TokenAuth>("tok"), &stop_);
+  }
+};
+
+TEST_F(BadSettingTest, ARefusedTokenEndsEveryLaterCallWithoutSendingIt) {
+  transport_->script = {Error(401, "APIGW.0301", "Incorrect IAM authentication information")};
+  auto list = client_->ListConnections("svc", {});
+  ASSERT_FALSE(list.ok());
+  EXPECT_TRUE(IsBadSetting(list.status()));
+  EXPECT_THAT(std::string(list.status().message()), HasSubstr("auth_token (or HW_AUTH_TOKEN)"));
+  EXPECT_EQ(BadSettingSummary(list.status()), "The API refused the credentials");
+  auto acted = client_->Act("svc", "receive", "ep");
+  auto service = client_->GetService("svc");
+  auto page = client_->ListPage("svc", {}, 0, 10);
+  for (const absl::Status& later : {acted.status(), service.status(), page.status()}) {
+    EXPECT_EQ(later, list.status()) << "later calls fail with the same error";
+  }
+  EXPECT_EQ(transport_->requests.size(), 1u) << "nothing more was sent";
+}
+
+TEST_F(BadSettingTest, GatewayRefusalsLatchButGatewayFaultsAndThrottlingDoNot) {
+  for (auto [status, code] : std::vector<std::pair<int, std::string>>{{404, "APIGW.0101"},
+                                                                      {401, "APIGW.0303"},
+                                                                      {401, "APIGW.0305"},
+                                                                      {403, "EndPoint.0004"},
+                                                                      {401, "EndPoint.0003"}}) {
+    VpcepClient client(client_->options(), transport_, std::make_shared<TokenAuth>("t"), &stop_);
+    transport_->script = {Error(status, code, "no")};
+    auto first = client.GetService("svc");
+    EXPECT_TRUE(IsBadSetting(first.status())) << code;
+    EXPECT_FALSE(IsRetryable(first.status())) << code;
+    transport_->script = {HttpResponse{200, {}, R"({"id":"svc"})"}};
+    EXPECT_EQ(client.GetService("svc").status(), first.status()) << code;
+  }
+  for (auto [status, code] : std::vector<std::pair<int, std::string>>{
+           {429, "APIGW.0308"}, {503, "APIGW.0203"}, {400, "EndPoint.2013"}}) {
+    VpcepClient client(client_->options(), transport_, std::make_shared<TokenAuth>("t"), &stop_);
+    transport_->script = {Error(status, code, "no")};
+    const CallOptions once{absl::InfiniteFuture(), false};
+    EXPECT_FALSE(IsBadSetting(client.ListPage("svc", {}, 0, 10, once).status())) << code;
+    EXPECT_TRUE(client.ListPage("svc", {}, 0, 10, once).ok())
+        << code << " must not end later calls";
+  }
+}
+
+TEST_F(BadSettingTest, AWrongProjectNamesProjectId) {
+  transport_->script = {Error(400, "EndPoint.0014", "Invalid project ID 'p1'.")};
+  auto list = client_->ListConnections("svc", {});
+  ASSERT_FALSE(list.ok());
+  EXPECT_TRUE(IsBadSetting(list.status()));
+  EXPECT_THAT(std::string(list.status().message()), HasSubstr("project_id (or HW_PROJECT_ID)"));
+  EXPECT_EQ(client_->Act("svc", "receive", "ep").status(), list.status());
+  EXPECT_EQ(transport_->requests.size(), 1u);
+}
+
+// A region that does not exist: its host never resolves. After a short retry
+// the call fails for good, naming the host and the setting, and so does every
+// later one.
+TEST(BadHostTest, AnUnresolvableHostFailsAfterAShortRetryNamingHostAndRegion) {
+  ClientOptions o;
+  o.endpoint = "https://vpcep.no-such-region-1.invalid";
+  o.project_id = "p1";
+  o.host_setting = "region \"no-such-region-1\" (or HW_REGION_NAME)";
+  core::StopSignal stop;
+  auto transport = std::make_shared<CurlTransport>(HttpOptions{});
+  VpcepClient client(o, transport, std::make_shared<TokenAuth>("t"), &stop);
+  const absl::Time start = absl::Now();
+  auto list = client.ListConnections("svc", {});
+  const absl::Duration took = absl::Now() - start;
+  ASSERT_FALSE(list.ok());
+  const std::string msg(list.status().message());
+  EXPECT_TRUE(IsBadSetting(list.status())) << msg;
+  EXPECT_FALSE(IsRetryable(list.status())) << msg;
+  EXPECT_THAT(msg, HasSubstr("vpcep.no-such-region-1.invalid"));
+  EXPECT_THAT(msg, HasSubstr("region \"no-such-region-1\""));
+  EXPECT_LT(took, absl::Seconds(12)) << "a short retry, not the whole backoff";
+  const absl::Time again = absl::Now();
+  EXPECT_EQ(client.GetService("svc").status(), list.status());
+  EXPECT_LT(absl::Now() - again, absl::Seconds(1)) << "later calls fail at once";
+}
+
+// Issue 22 item 4: an action queued in the throttled rate gate is not sent
+// once the provider is stopped, and says so (its outcome is known).
+TEST_F(ClientTest, StopEndsAnActionQueuedInTheRateGateWithoutSendingIt) {
+  // A throttled answer puts the gate at its floor: the next slot is seconds away.
+  transport_->script = {Error(429, "APIGW.0308", "throttled")};
+  ASSERT_FALSE(client_->ListPage("svc", {}, 0, 10, {absl::InfiniteFuture(), false}).ok());
+  ASSERT_GT(client_->rate_gate().rate(), 0);
+  absl::StatusOr<std::vector<Connection>> acted;
+  std::thread action([&] { acted = client_->Act("svc", "receive", "ep"); });
+  stop_.Stop();
+  action.join();
+  ASSERT_FALSE(acted.ok());
+  EXPECT_EQ(acted.status().code(), absl::StatusCode::kCancelled) << acted.status();
+  EXPECT_TRUE(IsNotSent(acted.status()));
+  EXPECT_FALSE(IsOutcomeUnknown(acted.status())) << "a call never sent did not land";
+  for (const HttpRequest& r : transport_->requests) EXPECT_NE(r.method, "POST");
+}
+
+// Issue 21 item 6: one DEBUG line per API call with what an operator needs.
+TEST_F(ClientTest, EveryApiCallIsLoggedWithStatusRequestIdLatencyAndItems) {
+  std::FILE* sink = std::tmpfile();
+  ASSERT_NE(sink, nullptr);
+  const core::LogLevel level = core::GetLogLevel();
+  core::SetLogLevel(core::LogLevel::kDebug);
+  core::SetLogSink(sink);
+  transport_->total = 7;
+  transport_->script = {Error(400, "EndPoint.2013", "not of this service")};
+  (void)client_->Act("svc", "reject", "ep-x");
+  ASSERT_TRUE(client_->ListConnections("svc", {}).ok());
+  core::SetLogSink(stderr);
+  core::SetLogLevel(level);
+  std::rewind(sink);
+  std::vector<nlohmann::json> calls;
+  char line[8192];
+  while (std::fgets(line, sizeof line, sink) != nullptr) {
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object() && j.value("@message", "") == "API call") calls.push_back(j);
+  }
+  std::fclose(sink);
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0]["method"], "POST");
+  EXPECT_EQ(calls[0]["status"], "400");
+  EXPECT_EQ(calls[0]["error_code"], "EndPoint.2013");
+  EXPECT_EQ(calls[0]["request_id"], "req-EndPoint.2013");
+  EXPECT_EQ(calls[1]["method"], "GET");
+  EXPECT_EQ(calls[1]["operation"], "list connections");
+  EXPECT_EQ(calls[1]["status"], "200");
+  EXPECT_EQ(calls[1]["request_id"], "req-ok");
+  EXPECT_EQ(calls[1]["items"], "7");
+  for (const nlohmann::json& c : calls) EXPECT_TRUE(c.contains("latency_ms")) << c.dump();
+}
 
 }  // namespace
 }  // namespace vpcep::cloud

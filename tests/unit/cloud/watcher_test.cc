@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "provider/cloud/api_error.h"
 #include "provider/cloud/auth.h"
@@ -280,6 +281,37 @@ TEST_F(WatcherTest, AWalkUnderChurnSkipsNothingAndRepeatsNothing) {
   for (const Connection& c : *all) EXPECT_TRUE(ids.insert(c.id).second) << "twice: " << c.id;
   // Every connection that existed throughout the walk is in it.
   for (int i = round; i < 3500; ++i) EXPECT_TRUE(ids.count(absl::StrCat("ep-", i))) << i;
+}
+
+// Issue 22 item 6: with the API down, the lookups of one service share the
+// failure of the first that gave up, instead of each retrying on its own
+// (a plan of 30 approvals took 30 rounds of retries, 10 at a time).
+TEST_F(WatcherTest, LookupsOfOneServiceShareAFailure) {
+  api_->AddConnections(5);
+  {
+    std::lock_guard<std::mutex> lock(api_->mu);
+    api_->fail_next = 1000;
+  }
+  const int rounds = client_->options().max_retries + 1;
+  auto first = watcher().Find("svc", "ep-0");
+  ASSERT_FALSE(first.ok());
+  EXPECT_TRUE(IsRetryable(first.status()));
+  EXPECT_EQ(api_->calls, rounds) << "the first lookup retries";
+  std::vector<std::thread> threads;
+  std::vector<absl::Status> later(29);
+  for (int i = 0; i < 29; ++i) {
+    threads.emplace_back(
+        [&, i] { later[i] = watcher().Find("svc", absl::StrCat("ep-", i % 5)).status(); });
+  }
+  for (auto& t : threads) t.join();
+  for (const absl::Status& s : later) EXPECT_EQ(s, first.status());
+  EXPECT_EQ(api_->calls, rounds) << "the others share its failure";
+  // Another service is not affected, and a success ends the sharing.
+  {
+    std::lock_guard<std::mutex> lock(api_->mu);
+    api_->fail_next = 0;
+  }
+  EXPECT_TRUE(watcher().Find("svc-2", "ep-0").ok());
 }
 
 }  // namespace
