@@ -11,6 +11,7 @@
 #include "provider/cloud/api_error.h"
 #include "provider/cloud/api_vocabulary.h"
 #include "provider/cloud/client.h"
+#include "resources/api_diagnostics.h"
 #include "resources/service_connections/model.h"
 #include "resources/vpcep_provider.h"
 
@@ -103,8 +104,8 @@ void ServiceConnections::Read(const Value& config, Value& state, core::Diagnosti
     std::string attribute = parameter == "id" ? "endpoint_id"
                             : parameter.empty() ? "service_id"
                                                 : parameter;
-    diags.AddStatus(absl::StrCat("Cannot list the connections of service ", service_id),
-                    list.status(), {PathStep::Attr(attribute)});
+    AddApiStatus(diags, absl::StrCat("Cannot list the connections of service ", service_id),
+                 list.status(), {PathStep::Attr(attribute)});
     return;
   }
   const std::string domain = m.domain_id.value_or("");
