@@ -66,7 +66,8 @@ core::Schema ApprovalSchema() {
           "Connection status as last seen: `accepted` once approved; `creating` when the wait "
           "ended early (the next apply finishes it); `rejected`, `pendingAcceptance` or "
           "`failed` when it changed outside Terraform (the next apply approves it again in "
-          "place). Unknown at plan for a new approval."),
+          "place); `deleted` when the endpoint no longer exists. Unknown at plan for a new "
+          "approval."),
       core::ComputedAttribute("marker_id", Type::Number(), "Packet id of the VPC endpoint."),
       core::OptionalComputedAttribute(
           "domain_id", Type::String(),
@@ -172,6 +173,16 @@ void AddMissingConnectionError(const cloud::ServiceWatcher& watcher, const std::
                  {PathStep::Attr("endpoint_id")});
 }
 
+// What an approval whose endpoint was deleted does to plans and applies.
+std::string VanishedText(const std::string& service_id, const std::string& endpoint_id) {
+  return absl::StrCat(
+      "The connection of endpoint ", endpoint_id, " to service ", service_id,
+      " no longer exists (the endpoint was deleted). Plans show it with this warning, not an "
+      "error, so the rest of the configuration plans and applies and destroy works; its own "
+      "apply fails, and destroying it sends nothing. Remove it from the configuration to stop "
+      "managing it.");
+}
+
 // The connection a new approval's plan shows; nullopt, with an error (or,
 // for an endpoint this process's refresh found gone, a warning) in `diags`,
 // when there is none to show. A lookup that fails is an error at plan, and
@@ -191,14 +202,8 @@ std::optional<cloud::Connection> LookUpForPlan(const cloud::ServiceWatcher& watc
     return std::nullopt;
   }
   if (!found->has_value() && vanished) {
-    diags.AddWarning(
-        absl::StrCat("Endpoint ", endpoint_id, " is gone"),
-        absl::StrCat("The connection of endpoint ", endpoint_id, " to service ", service_id,
-                     " was in state and no longer exists (the endpoint was deleted). It is "
-                     "planned as a new approval so that the rest of the configuration can be "
-                     "planned, applied and destroyed; its own apply will fail. Remove it from "
-                     "the configuration to stop managing it."),
-        {PathStep::Attr("endpoint_id")});
+    diags.AddWarning(absl::StrCat("Endpoint ", endpoint_id, " is gone"),
+                     VanishedText(service_id, endpoint_id), {PathStep::Attr("endpoint_id")});
     return std::nullopt;
   }
   if (!found->has_value()) {
@@ -265,7 +270,11 @@ void PlanUpdate(const ApprovalModel& config, const ApprovalModel& prior,
     planned.status = std::string(api::kAccepted);
     planned.updated_at = Field<std::string>::Unknown();
     const std::string status = prior.status.value_or("");
-    if (status == api::kRejected) {
+    if (status == kDeletedStatus) {
+      diags.AddWarning(absl::StrCat("Endpoint ", prior.endpoint_id.value(), " is gone"),
+                       VanishedText(prior.service_id.value(), prior.endpoint_id.value()),
+                       {PathStep::Attr("endpoint_id")});
+    } else if (status == api::kRejected) {
       WarnRejected(prior.endpoint_id.value(), prior.updated_at.value_or("an unknown time"), diags);
     } else if (status == api::kFailed) {
       WarnFailed(prior.endpoint_id.value(), "", diags);
@@ -402,16 +411,18 @@ void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& 
     return;
   }
   if (!found->has_value()) {
-    // Only a connection that no longer exists leaves state; the plan that
-    // follows in this process then treats the approval as vanished, not as
-    // a typo (see PlanCreate).
+    // The approval stays in state, marked: dropped, it would come back as a
+    // new approval whose endpoint no plan could tell from a mistyped one
+    // once this refresh is saved, and every plan would fail. The plan that
+    // follows in this process also knows (see PlanCreate, for a replacement).
     RememberGone(service_id, endpoint_id);
-    resp.diags.AddWarning(
-        absl::StrCat("Endpoint ", endpoint_id, " is gone"),
-        absl::StrCat("The connection of endpoint ", endpoint_id, " to service ", service_id,
-                     " no longer exists (the endpoint was deleted), so approval ", state.Name(),
-                     " leaves state. Remove it from the configuration to stop managing it."));
-    resp.new_state = Value::Null(type_);
+    resp.diags.AddWarning(absl::StrCat("Endpoint ", endpoint_id, " is gone"),
+                          absl::StrCat(VanishedText(service_id, endpoint_id),
+                                       " State keeps the approval with status `",
+                                       kDeletedStatus, "`."),
+                          {PathStep::Attr("status")});
+    state.status = std::string(kDeletedStatus);
+    resp.new_state = state.ToValue(type_);
     return;
   }
   // Any other status stays in state as it is: a reject made elsewhere is a
@@ -471,9 +482,10 @@ void ConnectionApproval::Delete(const core::DeleteRequest& req, core::DeleteResp
     return;
   }
   if (prior.status.has_value() &&
-      (prior.status.value() == api::kRejected || prior.status.value() == api::kFailed)) {
+      (prior.status.value() == api::kRejected || prior.status.value() == api::kFailed ||
+       prior.status.value() == kDeletedStatus)) {
     // Not admitted, and not admittable: a reject would change nothing (or be
-    // refused, for a failed connection).
+    // refused, for a failed connection, or find nothing, for a deleted one).
     core::LogInfo("connection not accepted: nothing to reject",
                   {{"service_id", service_id},
                    {"endpoint_id", endpoint_id},

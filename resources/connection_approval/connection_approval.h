@@ -1,7 +1,7 @@
 // vpcep_connection_approval: one instance approves one connection (service +
 // endpoint). Create = receive, then wait until the list call shows
-// `accepted`; Read = the list call filtered by endpoint id (the connection
-// leaves state only when it no longer exists); Update = approve again in
+// `accepted`; Read = the list call filtered by endpoint id (a connection
+// that no longer exists stays in state as `deleted`); Update = approve again in
 // place (a reject made elsewhere, a wait that ended early) or set the
 // description; Delete = reject, then wait until `rejected`.
 #ifndef VPCEP_RESOURCES_CONNECTION_APPROVAL_CONNECTION_APPROVAL_H_
@@ -58,6 +58,10 @@ class ConnectionApproval : public core::Resource {
 // How old a listing a Read may use (see ServiceWatcher::Find): one plan refreshes all
 // approvals of a service from one listing, while waits always list afresh.
 inline constexpr absl::Duration kReadListingMaxAge = absl::Seconds(10);
+
+// The `status` state records for an approval whose connection no longer
+// exists (not a status of the API).
+inline constexpr absl::string_view kDeletedStatus = "deleted";
 
 }  // namespace vpcep::resources
 

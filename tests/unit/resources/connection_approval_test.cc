@@ -445,46 +445,58 @@ TEST_F(StopTest, ThrottledReceiveStoppedDuringItsRetryIsARefusalAndNotRecorded) 
   EXPECT_EQ(api->posts, 1);
 }
 
-// Issue 21.1: Read drops an approval whose connection is gone, with a
-// warning; the plan that follows in the same process plans it as new with a
-// warning, not an error. A process that never saw it still fails the plan.
-TEST_F(ApprovalTest, VanishedEndpointIsPlannedWithAWarningWhereATypoFails) {
+// Issue 21.1: Read keeps an approval whose connection is gone, marked
+// `deleted`, with a warning; its plan is an update with a warning, not an
+// error, and destroying it sends nothing. An id no state knows still fails.
+TEST_F(ApprovalTest, VanishedEndpointWarnsAndNeverBlocksWhereATypoFails) {
   auto api = std::make_shared<StopAwareApi>();
   api->status = "accepted";
+  VpcepProvider provider(api);
+  core::Dispatcher d(provider);
+  ASSERT_FALSE(d.Configure("1.11.4", Wire(provider_config(), ProviderType())).HasError());
   Type t = ApprovalType();
   Value prior = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
                                     {"endpoint_id", Value::String("ep-gone")},
                                     {"id", Value::String("svc/ep-gone")},
-                                    {"status", Value::String("accepted")}});
+                                    {"status", Value::String("accepted")},
+                                    {"domain_id", Value::String("d")}});
   Value config = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
                                      {"endpoint_id", Value::String("ep-gone")}});
-  Value proposed = config.WithAttr("id", Value::Unknown(Type::String()))
+  core::EncodedResult read = d.ReadResource(kType, Wire(prior, t), "");
+  EXPECT_FALSE(read.diags.HasError());
+  ASSERT_FALSE(read.diags.items().empty());
+  EXPECT_THAT(read.diags.items()[0].summary, HasSubstr("ep-gone is gone"));
+  absl::StatusOr<Value> refreshed = core::DecodeMsgpack(read.msgpack, t);
+  ASSERT_TRUE(refreshed.ok());
+  ASSERT_FALSE(refreshed->is_null()) << "kept, so that later plans know it is no typo";
+  EXPECT_EQ(refreshed->Attr("status").AsString(), "deleted");
+
+  core::PlanResult plan = d.PlanResourceChange(kType, Wire(*refreshed, t), Wire(*refreshed, t),
+                                               Wire(config, t), "");
+  EXPECT_FALSE(plan.diags.HasError()) << plan.diags.items()[0].detail;
+  EXPECT_TRUE(plan.requires_replace.empty());
+  ASSERT_FALSE(plan.diags.items().empty());
+  EXPECT_THAT(plan.diags.items()[0].detail, HasSubstr("its own apply fails"));
+
+  core::EncodedResult apply = d.ApplyResourceChange(
+      kType, Wire(*refreshed, t), {plan.planned_msgpack, ""}, Wire(config, t), "");
+  ASSERT_TRUE(apply.diags.HasError());
+  EXPECT_THAT(apply.diags.items()[0].detail, HasSubstr("the endpoint was deleted"));
+  absl::StatusOr<Value> kept = core::DecodeMsgpack(apply.msgpack, t);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->Attr("status").AsString(), "deleted") << "state keeps what it had";
+
+  core::EncodedResult destroyed = d.ApplyResourceChange(kType, Wire(*refreshed, t), {}, {}, "");
+  EXPECT_FALSE(destroyed.diags.HasError());
+  EXPECT_EQ(api->posts, 0);
+
+  Value typo_config = config.WithAttr("endpoint_id", Value::String("ep-typo"));
+  Value proposed = typo_config.WithAttr("id", Value::Unknown(Type::String()))
                        .WithAttr("status", Value::Unknown(Type::String()));
-  auto plan_in = [&](core::Dispatcher& d) {
-    return d.PlanResourceChange(kType, {}, Wire(proposed, t), Wire(config, t), "");
-  };
-  {
-    VpcepProvider provider(api);
-    core::Dispatcher d(provider);
-    ASSERT_FALSE(d.Configure("1.11.4", Wire(provider_config(), ProviderType())).HasError());
-    core::EncodedResult read = d.ReadResource(kType, Wire(prior, t), "");
-    EXPECT_FALSE(read.diags.HasError());
-    ASSERT_FALSE(read.diags.items().empty());
-    EXPECT_THAT(read.diags.items()[0].summary, HasSubstr("ep-gone is gone"));
-    absl::StatusOr<Value> state = core::DecodeMsgpack(read.msgpack, t);
-    ASSERT_TRUE(state.ok());
-    EXPECT_TRUE(state->is_null());
-    core::PlanResult plan = plan_in(d);
-    EXPECT_FALSE(plan.diags.HasError()) << plan.diags.items()[0].detail;
-    ASSERT_FALSE(plan.diags.items().empty());
-    EXPECT_THAT(plan.diags.items()[0].detail, HasSubstr("its own apply will fail"));
-  }
-  VpcepProvider fresh(api);
-  core::Dispatcher d(fresh);
-  ASSERT_FALSE(d.Configure("1.11.4", Wire(provider_config(), ProviderType())).HasError());
-  core::PlanResult plan = plan_in(d);
-  ASSERT_TRUE(plan.diags.HasError()) << "never seen: a typo";
-  EXPECT_THAT(plan.diags.items()[0].detail, HasSubstr("has no connection"));
+  core::PlanResult typo =
+      d.PlanResourceChange(kType, {}, Wire(proposed, t), Wire(typo_config, t), "");
+  ASSERT_TRUE(typo.diags.HasError()) << "never seen: a typo";
+  EXPECT_THAT(typo.diags.items()[0].detail, HasSubstr("has no connection"));
 }
 
 // Issue 21.3: a reject made elsewhere stays in state as a status; the plan
