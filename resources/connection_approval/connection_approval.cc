@@ -229,8 +229,8 @@ void WarnFailed(const std::string& endpoint_id, const std::string& details, Diag
                    absl::StrCat("Its status is `failed`, so the apply of this approval will "
                                 "fail (the API does not approve a failed connection); the rest "
                                 "of the configuration applies. ",
-                                details,
-                                " Leave it out of the configuration (filter `failed` out of "
+                                details, details.empty() ? "" : " ",
+                                "Leave it out of the configuration (filter `failed` out of "
                                 "data-source results) until the endpoint is recreated."),
                    {PathStep::Attr("endpoint_id")});
 }

@@ -552,6 +552,26 @@ TEST_F(ApprovalTest, RejectedApprovalIsAStatusRestoredInPlaceAndDestroyedWithout
   EXPECT_EQ(api->posts, 1);
 }
 
+// Issue 21.4: a connection found `failed` warns at plan, naming the status
+// and saying its apply will fail, without an error that would stop the rest.
+TEST_F(ApprovalTest, FailedConnectionWarnsAtPlanWithoutBlocking) {
+  Type t = ApprovalType();
+  Value prior = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
+                                    {"endpoint_id", Value::String("ep-1")},
+                                    {"id", Value::String("svc/ep-1")},
+                                    {"status", Value::String("failed")},
+                                    {"domain_id", Value::String("d")},
+                                    {"description", Value::String("")}});
+  Value config = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
+                                     {"endpoint_id", Value::String("ep-1")}});
+  core::PlanResult plan =
+      dispatcher_.PlanResourceChange(kType, Wire(prior, t), Wire(prior, t), Wire(config, t), "");
+  EXPECT_FALSE(plan.diags.HasError()) << plan.diags.items()[0].detail;
+  ASSERT_FALSE(plan.diags.items().empty());
+  EXPECT_THAT(plan.diags.items()[0].detail, HasSubstr("Its status is `failed`"));
+  EXPECT_THAT(plan.diags.items()[0].detail, HasSubstr("will fail"));
+}
+
 // The description is validated in characters, as the API counts them, and
 // must be valid UTF-8.
 const std::string kZhong = "\xE4\xB8\xAD";  // 中
