@@ -97,9 +97,8 @@ std::optional<cloud::Connection> LookBeforeReceive(const Approving& a, Diagnosti
   }
   if ((*current)->status == api::kFailed) {
     diags.AddError(absl::StrCat("Cannot approve ", a.what()),
-                   absl::StrCat("The connection of endpoint ", a.endpoint_id,
-                                " has failed: ", cloud::FailureDetails(**current),
-                                " Nothing was sent."),
+                   absl::StrCat("The connection of endpoint ", a.endpoint_id, " has failed: ",
+                                cloud::FailureDetails(**current), " Nothing was sent."),
                    {PathStep::Attr("endpoint_id")});
     return std::nullopt;
   }
@@ -135,13 +134,13 @@ bool ReceiveFailed(const Approving& a, const cloud::Connection& current,
   }
   // Known not to have landed (refused, or the list shows it did not take
   // effect): state keeps nothing new, and the error says so.
-  diags.AddError(absl::StrCat("Cannot approve ", a.what()),
-                 absl::StrCat(failure.message(), ". ",
-                              cloud::IsOutcomeUnknown(failure)
-                                  ? "The list shows that the receive did not take effect"
-                                  : "The API refused the receive",
-                              ": nothing was accepted, and the connection stays `",
-                              current.status, "`."));
+  diags.AddError(
+      absl::StrCat("Cannot approve ", a.what()),
+      absl::StrCat(failure.message(), ". ",
+                   cloud::IsOutcomeUnknown(failure)
+                       ? "The list shows that the receive did not take effect"
+                       : "The API refused the receive",
+                   ": nothing was accepted, and the connection stays `", current.status, "`."));
   return false;
 }
 
@@ -188,13 +187,12 @@ void WaitUntilAccepted(const Approving& a, const cloud::Connection& current,
     const absl::StatusCode code = done.status().code();
     if (last.has_value() && (code == absl::StatusCode::kDeadlineExceeded ||
                              code == absl::StatusCode::kCancelled || Interrupted(a.client))) {
-      RecordUnfinished(
-          a, *last,
-          absl::StrCat(before, " The wait for `accepted` ended early: ",
-                       Interrupted(a.client) ? "Terraform was interrupted"
-                                             : std::string(done.status().message()),
-                       "."),
-          new_state, diags);
+      RecordUnfinished(a, *last,
+                       absl::StrCat(before, " The wait for `accepted` ended early: ",
+                                    Interrupted(a.client) ? "Terraform was interrupted"
+                                                          : std::string(done.status().message()),
+                                    "."),
+                       new_state, diags);
       return;
     }
     // The connection failed (tracked with its status, so the error shows

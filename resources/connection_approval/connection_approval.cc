@@ -59,7 +59,8 @@ core::Schema ApprovalSchema() {
           "reject_on_delete", Type::Bool(),
           "Whether destroying this resource rejects the connection (default true). Set false "
           "to stop managing an approval while leaving the connection accepted."),
-      core::ComputedAttribute("id", Type::String(), "`<service_id>/<endpoint_id>`, also the "
+      core::ComputedAttribute("id", Type::String(),
+                              "`<service_id>/<endpoint_id>`, also the "
                               "import id."),
       core::ComputedAttribute(
           "status", Type::String(),
@@ -74,9 +75,11 @@ core::Schema ApprovalSchema() {
           "Account (domain) id of the endpoint's owner. Known at plan time when the connection "
           "exists. When set, plan and apply fail unless the endpoint belongs to this account "
           "(an owner guard: changing it never replaces the approval)."),
-      core::ComputedAttribute("created_at", Type::String(), "When the connection was created "
+      core::ComputedAttribute("created_at", Type::String(),
+                              "When the connection was created "
                               "(UTC)."),
-      core::ComputedAttribute("updated_at", Type::String(), "When the connection last changed "
+      core::ComputedAttribute("updated_at", Type::String(),
+                              "When the connection last changed "
                               "(UTC)."),
   };
   core::NestedBlock timeouts;
@@ -216,10 +219,10 @@ std::optional<cloud::Connection> LookUpForPlan(const cloud::ServiceWatcher& watc
 // Approving a rejected connection lets its consumer in again.
 void WarnRejected(const std::string& endpoint_id, const std::string& updated_at,
                   Diagnostics& diags) {
-  diags.AddWarning(absl::StrCat("Connection of endpoint ", endpoint_id, " was rejected"),
-                   absl::StrCat("The connection was rejected at ", updated_at,
-                                "; approving re-admits it."),
-                   {PathStep::Attr("status")});
+  diags.AddWarning(
+      absl::StrCat("Connection of endpoint ", endpoint_id, " was rejected"),
+      absl::StrCat("The connection was rejected at ", updated_at, "; approving re-admits it."),
+      {PathStep::Attr("status")});
 }
 
 // A failed connection cannot be approved: say so at plan, without stopping
@@ -416,11 +419,11 @@ void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& 
     // once this refresh is saved, and every plan would fail. The plan that
     // follows in this process also knows (see PlanCreate, for a replacement).
     RememberGone(service_id, endpoint_id);
-    resp.diags.AddWarning(absl::StrCat("Endpoint ", endpoint_id, " is gone"),
-                          absl::StrCat(VanishedText(service_id, endpoint_id),
-                                       " State keeps the approval with status `",
-                                       kDeletedStatus, "`."),
-                          {PathStep::Attr("status")});
+    resp.diags.AddWarning(
+        absl::StrCat("Endpoint ", endpoint_id, " is gone"),
+        absl::StrCat(VanishedText(service_id, endpoint_id),
+                     " State keeps the approval with status `", kDeletedStatus, "`."),
+        {PathStep::Attr("status")});
     state.status = std::string(kDeletedStatus);
     resp.new_state = state.ToValue(type_);
     return;
@@ -428,10 +431,9 @@ void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& 
   // Any other status stays in state as it is: a reject made elsewhere is a
   // change the plan shows (and undoes in place), not a deletion.
   if ((*found)->status != api::kAccepted) {
-    core::LogInfo("approval not in effect",
-                  {{"service_id", service_id},
-                   {"endpoint_id", endpoint_id},
-                   {"status", (*found)->status}});
+    core::LogInfo(
+        "approval not in effect",
+        {{"service_id", service_id}, {"endpoint_id", endpoint_id}, {"status", (*found)->status}});
   }
   resp.new_state = state.WithConnection(service_id, **found).ToValue(type_);
 }
@@ -486,10 +488,9 @@ void ConnectionApproval::Delete(const core::DeleteRequest& req, core::DeleteResp
        prior.status.value() == kDeletedStatus)) {
     // Not admitted, and not admittable: a reject would change nothing (or be
     // refused, for a failed connection, or find nothing, for a deleted one).
-    core::LogInfo("connection not accepted: nothing to reject",
-                  {{"service_id", service_id},
-                   {"endpoint_id", endpoint_id},
-                   {"status", prior.status.value()}});
+    core::LogInfo("connection not accepted: nothing to reject", {{"service_id", service_id},
+                                                                 {"endpoint_id", endpoint_id},
+                                                                 {"status", prior.status.value()}});
     return;
   }
   absl::Duration timeout = prior.DeleteTimeout().value_or(kDefaultTimeout);

@@ -21,10 +21,9 @@ Field<ApprovalTimeouts> TimeoutsField(const Value& v) {
 
 Value TimeoutsValue(const Field<ApprovalTimeouts>& f, const Type& type) {
   return core::ValueFrom(f, type, [&type](const ApprovalTimeouts& t) {
-    return Value::ObjectOf(type,
-                           {{"create", core::ToValue(t.create)},
-                            {"update", core::ToValue(t.update)},
-                            {"delete", core::ToValue(t.del)}});
+    return Value::ObjectOf(type, {{"create", core::ToValue(t.create)},
+                                  {"update", core::ToValue(t.update)},
+                                  {"delete", core::ToValue(t.del)}});
   });
 }
 

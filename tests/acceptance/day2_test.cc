@@ -36,8 +36,8 @@ TEST_F(DayTwoTest, VanishedEndpointWarnsAndNeverBlocksPlanApplyOrDestroy) {
   WriteConfig(*service, {*gone, *other});
   CliResult plan = Run({"plan", "-detailed-exitcode", "-input=false", "-no-color"});
   EXPECT_EQ(plan.code, 2) << plan.out << plan.err;
-  EXPECT_TRUE(absl::StrContains(Flat(plan.out + plan.err), absl::StrCat("Endpoint ", *gone,
-                                                                        " is gone")))
+  EXPECT_TRUE(
+      absl::StrContains(Flat(plan.out + plan.err), absl::StrCat("Endpoint ", *gone, " is gone")))
       << plan.out << plan.err;
 
   CliResult apply = Run({"apply", "-auto-approve", "-input=false", "-no-color"});

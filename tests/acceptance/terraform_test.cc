@@ -1,6 +1,7 @@
 // Acceptance: the real `terraform` (or `tofu`) CLI found on PATH drives the
 // provider, installed from a filesystem mirror, against the simulator.
 // Skipped, with a message, when neither CLI is installed.
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,7 +12,6 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <signal.h>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -20,9 +20,9 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/acceptance/terraform_fixture.h"
 #include "tests/support/simulator_process.h"
 #include "tests/support/subprocess.h"
-#include "tests/acceptance/terraform_fixture.h"
 
 namespace vpcep::testing {
 namespace {

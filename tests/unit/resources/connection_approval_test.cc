@@ -9,9 +9,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "provider/cloud/api_vocabulary.h"
 #include "provider/core/dispatcher.h"
 #include "provider/core/msgpack_codec.h"
-#include "provider/cloud/api_vocabulary.h"
 #include "resources/connection_approval/action_outcome.h"
 #include "resources/connection_approval/model.h"
 #include "resources/vpcep_provider.h"
@@ -351,7 +351,8 @@ class StopAwareApi : public cloud::HttpTransport {
     if (req.method == "POST") {
       ++posts;
       cv.notify_all();
-      return cloud::HttpResponse{post_status, {{"x-request-id", "rq-429"}},
+      return cloud::HttpResponse{post_status,
+                                 {{"x-request-id", "rq-429"}},
                                  R"({"error_code":"APIGW.0308","error_msg":"throttled"})"};
     }
     if (req.stop != nullptr && req.stop->stopped()) return absl::CancelledError("stopped");
@@ -363,7 +364,7 @@ class StopAwareApi : public cloud::HttpTransport {
       }
       lock.lock();
     }
-    nlohmann::json c = {{"id", "ep-1"}, {"status", status}, {"domain_id", "d"},
+    nlohmann::json c = {{"id", "ep-1"},   {"status", status},   {"domain_id", "d"},
                         {"marker_id", 7}, {"created_at", "t0"}, {"updated_at", "t1"}};
     return cloud::HttpResponse{
         200, {}, nlohmann::json{{"connections", {c}}, {"total_count", 1}}.dump()};
@@ -385,8 +386,8 @@ class StopTest : public ApprovalTest {
                                        const std::function<bool()>& ready) {
     VpcepProvider provider(api);
     core::Dispatcher d(provider);
-    EXPECT_FALSE(d.Configure("1.11.4", Wire(provider_config(max_retries), ProviderType()))
-                     .HasError());
+    EXPECT_FALSE(
+        d.Configure("1.11.4", Wire(provider_config(max_retries), ProviderType())).HasError());
     Type t = ApprovalType();
     Value planned = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
                                         {"endpoint_id", Value::String("ep-1")},
@@ -398,9 +399,8 @@ class StopTest : public ApprovalTest {
                                         {"description", Value::Unknown(Type::String())},
                                         {"updated_at", Value::Unknown(Type::String())}});
     core::EncodedResult r;
-    std::thread apply([&] {
-      r = d.ApplyResourceChange(kType, {}, Wire(planned, t), Wire(planned, t), "");
-    });
+    std::thread apply(
+        [&] { r = d.ApplyResourceChange(kType, {}, Wire(planned, t), Wire(planned, t), ""); });
     {
       std::unique_lock<std::mutex> lock(api->mu);
       EXPECT_TRUE(api->cv.wait_for(lock, std::chrono::seconds(30), ready));
@@ -460,8 +460,8 @@ TEST_F(ApprovalTest, VanishedEndpointWarnsAndNeverBlocksWhereATypoFails) {
                                     {"id", Value::String("svc/ep-gone")},
                                     {"status", Value::String("accepted")},
                                     {"domain_id", Value::String("d")}});
-  Value config = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
-                                     {"endpoint_id", Value::String("ep-gone")}});
+  Value config = Value::ObjectOf(
+      t, {{"service_id", Value::String("svc")}, {"endpoint_id", Value::String("ep-gone")}});
   core::EncodedResult read = d.ReadResource(kType, Wire(prior, t), "");
   EXPECT_FALSE(read.diags.HasError());
   ASSERT_FALSE(read.diags.items().empty());
@@ -471,8 +471,8 @@ TEST_F(ApprovalTest, VanishedEndpointWarnsAndNeverBlocksWhereATypoFails) {
   ASSERT_FALSE(refreshed->is_null()) << "kept, so that later plans know it is no typo";
   EXPECT_EQ(refreshed->Attr("status").AsString(), "deleted");
 
-  core::PlanResult plan = d.PlanResourceChange(kType, Wire(*refreshed, t), Wire(*refreshed, t),
-                                               Wire(config, t), "");
+  core::PlanResult plan =
+      d.PlanResourceChange(kType, Wire(*refreshed, t), Wire(*refreshed, t), Wire(config, t), "");
   EXPECT_FALSE(plan.diags.HasError()) << plan.diags.items()[0].detail;
   EXPECT_TRUE(plan.requires_replace.empty());
   ASSERT_FALSE(plan.diags.items().empty());
@@ -531,10 +531,10 @@ TEST_F(ApprovalTest, RejectedApprovalIsAStatusRestoredInPlaceAndDestroyedWithout
   EXPECT_FALSE(destroyed.diags.HasError());
   EXPECT_EQ(api->posts, 0) << "a rejected connection is not rejected again";
 
-  Value config = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
-                                     {"endpoint_id", Value::String("ep-1")}});
-  core::PlanResult plan = d.PlanResourceChange(kType, Wire(*refreshed, t), Wire(*refreshed, t),
-                                               Wire(config, t), "");
+  Value config = Value::ObjectOf(
+      t, {{"service_id", Value::String("svc")}, {"endpoint_id", Value::String("ep-1")}});
+  core::PlanResult plan =
+      d.PlanResourceChange(kType, Wire(*refreshed, t), Wire(*refreshed, t), Wire(config, t), "");
   ASSERT_FALSE(plan.diags.HasError());
   EXPECT_TRUE(plan.requires_replace.empty()) << "restored in place";
   ASSERT_FALSE(plan.diags.items().empty());
@@ -562,8 +562,8 @@ TEST_F(ApprovalTest, FailedConnectionWarnsAtPlanWithoutBlocking) {
                                     {"status", Value::String("failed")},
                                     {"domain_id", Value::String("d")},
                                     {"description", Value::String("")}});
-  Value config = Value::ObjectOf(t, {{"service_id", Value::String("svc")},
-                                     {"endpoint_id", Value::String("ep-1")}});
+  Value config = Value::ObjectOf(
+      t, {{"service_id", Value::String("svc")}, {"endpoint_id", Value::String("ep-1")}});
   core::PlanResult plan =
       dispatcher_.PlanResourceChange(kType, Wire(prior, t), Wire(prior, t), Wire(config, t), "");
   EXPECT_FALSE(plan.diags.HasError()) << plan.diags.items()[0].detail;
