@@ -145,8 +145,9 @@ bool ReceiveFailed(const Approving& a, const cloud::Connection& current,
 }
 
 // Sends the receive unless the connection is accepted or on its way there
-// already. Whether the approval goes on to wait; `before` says what was done.
-bool ReceiveUnlessUnderway(const Approving& a, const cloud::Connection& current,
+// already. Whether the approval goes on to wait; `before` says what was done,
+// and `current` takes the status the receive's answer shows.
+bool ReceiveUnlessUnderway(const Approving& a, cloud::Connection& current,
                            std::string& request_id, std::string& before, core::Value& new_state,
                            Diagnostics& diags) {
   if (current.status == api::kAccepted) {
@@ -169,6 +170,10 @@ bool ReceiveUnlessUnderway(const Approving& a, const cloud::Connection& current,
                    [&outcome] { return outcome.Landed().value_or(false); });
   if (!acted.ok()) return ReceiveFailed(a, current, outcome, acted.status(), new_state, diags);
   if (!acted->empty()) request_id = acted->front().request_id;
+  for (const cloud::Connection& c : *acted) {
+    // Only the status: the answer may not carry every field the plan holds.
+    if (c.id == a.endpoint_id && !c.status.empty()) current.status = c.status;
+  }
   before = request_id.empty() ? std::string("The receive was sent.")
                               : absl::StrCat("The receive was sent (request id ", request_id, ").");
   return true;
@@ -215,6 +220,7 @@ void WaitUntilAccepted(const Approving& a, const cloud::Connection& current,
 void Approve(const Approving& a, core::Value& new_state, Diagnostics& diags) {
   std::optional<cloud::Connection> current = LookBeforeReceive(a, diags);
   if (!current.has_value()) return;
+  // `current` then holds the last status seen.
   std::string receive_request_id;
   std::string before;
   if (!ReceiveUnlessUnderway(a, *current, receive_request_id, before, new_state, diags)) return;
