@@ -1,5 +1,6 @@
 #include "simulator/api_server.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -14,6 +15,8 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -179,7 +182,40 @@ absl::StatusOr<std::vector<ConnectionError>> OptionalErrors(const json& body) {
   return ConnectionErrorsFromJson(*it, "error");
 }
 
+// The name in a Host header: "127.0.0.1:8080" -> "127.0.0.1", "[::1]:80" ->
+// "[::1]", "localhost." -> "localhost".
+absl::string_view HostName(absl::string_view host) {
+  if (absl::StartsWith(host, "[")) {
+    const size_t close = host.find(']');
+    return close == absl::string_view::npos ? host : host.substr(0, close + 1);
+  }
+  host = host.substr(0, host.rfind(':'));
+  if (absl::EndsWith(host, ".")) host.remove_suffix(1);
+  return host;
+}
+
+std::string StripBrackets(absl::string_view host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return std::string(host);
+}
+
 }  // namespace
+
+bool IsLoopbackHost(absl::string_view host_in) {
+  const std::string host = StripBrackets(host_in);
+  if (absl::EqualsIgnoreCase(host, "localhost")) return true;
+  in_addr v4;
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6;
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
+    return IN6_IS_ADDR_LOOPBACK(&v6);
+  }
+  return false;
+}
 
 ApiServer::ApiServer(Options options, State* state, Stats* stats, IdSource* ids)
     : options_(std::move(options)),
@@ -334,7 +370,19 @@ void ApiServer::Handle(const httplib::Request& request, httplib::Response& respo
   std::vector<std::string> params;
   const Route* route = Match(request, &params);
   const FaultConfig config = faults_->config();
-  if (route == nullptr) {
+  // A browser always sends Host; one page that rebinds its own name to
+  // 127.0.0.1 sends that name, which a loopback-only simulator refuses.
+  const std::string host = request.get_header_value("Host");
+  if (options_.loopback_hosts_only && request.has_header("Host") &&
+      !IsLoopbackHost(HostName(host))) {
+    route = nullptr;
+    reply = MakeError(
+        403, codes::kSimForeignHost,
+        absl::StrCat("Host '", host,
+                     "' is not a loopback address: this simulator listens on loopback only and "
+                     "answers requests for localhost, 127.0.0.0/8 or [::1] (a guard against DNS "
+                     "rebinding); start it with --allow-remote to accept other names"));
+  } else if (route == nullptr) {
     reply =
         MakeError(404, codes::kGatewayNoApi,
                   absl::StrCat("The API does not exist or has not been published: ", request.method,
@@ -363,9 +411,39 @@ void ApiServer::Handle(const httplib::Request& request, httplib::Response& respo
   if (options_.log_requests) Log(request, response.status, request_id, absl::Now() - start);
 }
 
+absl::Status ApiServer::CheckAdmin(const httplib::Request& request) const {
+  if (options_.authenticate_admin) {
+    if (options_.authenticator == nullptr) {
+      return MakeError(401, codes::kGatewayAuth,
+                       "The admin API is closed: remote access is allowed and no credentials "
+                       "are configured");
+    }
+    absl::Status auth = options_.authenticator->Authenticate(request);
+    if (!auth.ok()) return auth;
+  }
+  // A web page can POST a form or text/plain anywhere without asking; a JSON
+  // POST from another origin needs a CORS preflight, which is never granted.
+  if (request.method == "POST") {
+    const std::string type = request.get_header_value("Content-Type");
+    const absl::string_view media =
+        absl::StripAsciiWhitespace(absl::string_view(type).substr(0, type.find(';')));
+    if (!absl::EqualsIgnoreCase(media, "application/json")) {
+      return MakeError(
+          415, codes::kSimNotJson,
+          absl::StrCat("Admin POSTs need header 'Content-Type: application/json' (",
+                       type.empty() ? "none was sent" : absl::StrCat("got '", type, "'"),
+                       "), even with an empty body; curl: -H 'Content-Type: application/json'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ApiServer::Reply> ApiServer::Dispatch(const Route& route, const Call& call,
                                                      bool* drop) {
-  if (!route.api) return DispatchApi(route, call);
+  if (!route.api) {
+    if (absl::Status admin = CheckAdmin(call.request); !admin.ok()) return admin;
+    return DispatchApi(route, call);
+  }
   stats_->CountRequest(route.operation);
 
   // The rate limit, then fault injection, after counting and before

@@ -8,6 +8,10 @@
 // calls the route's handler. Between the count and authentication come the
 // rate limit (429 APIGW.0308) and fault injection (error rates, latency,
 // dropped connections): the FaultInjector (faults.h) decides per request.
+// Before routing, Handle() refuses a foreign Host when listening on loopback
+// only (403 SIM.0403); /admin calls are authenticated when remote access is
+// allowed, and admin POSTs must be JSON (415 SIM.0415), so that a web page
+// cannot send them as a form or as text/plain.
 //
 // Thread-safety: httplib calls Handle() from a pool of worker threads; the
 // server's only mutable state of its own is the serving flag under mu_; the
@@ -48,6 +52,12 @@ class ApiServer {
     // How long an idle keep-alive connection is held. Stop() may wait this
     // long for clients that keep connections open.
     absl::Duration keep_alive_timeout = absl::Seconds(1);
+    // Listening on loopback only: a request naming another Host (a web page
+    // reaching the port by DNS rebinding) is refused, 403 SIM.0403.
+    bool loopback_hosts_only = true;
+    // Remote access allowed: /admin calls need what API calls need (the
+    // authenticator must then be set), 401 APIGW.0301 otherwise.
+    bool authenticate_admin = false;
   };
 
   // `state`, `stats` and `ids` must outlive the server.
@@ -88,6 +98,8 @@ class ApiServer {
   // Sets *drop when the connection is to be closed without a response.
   absl::StatusOr<Reply> Dispatch(const Route& route, const Call& call, bool* drop);
   absl::StatusOr<Reply> DispatchApi(const Route& route, const Call& call);
+  // The admin checks: credentials when remote access is allowed, JSON POSTs.
+  absl::Status CheckAdmin(const httplib::Request& request) const;
   static std::vector<Route> BuildRoutes();
 
   // VPCEP API. params[0] is the project id, params[1] the service id.
@@ -125,6 +137,9 @@ class ApiServer {
   const std::vector<Route> routes_;
   httplib::Server server_;
 };
+
+// True for "localhost", 127.0.0.0/8 and ::1 (with or without brackets).
+bool IsLoopbackHost(absl::string_view host);
 
 }  // namespace vpcep::sim
 

@@ -1,4 +1,5 @@
-// Authentication of API requests (the /admin API is never authenticated).
+// Authentication of API requests (and of /admin ones when remote access is
+// allowed).
 //
 // ApiServer asks its Authenticator about every request that matched an API
 // route, before any handler runs. A non-OK result is sent back as is (use

@@ -285,7 +285,10 @@ then serves until SIGINT or SIGTERM. Request logs go to stderr.
 Flags:
   --listen HOST:PORT         Address to listen on (default 127.0.0.1:0, i.e. any
                              free port). IPv6 hosts in brackets: [::1]:8080.
-  --allow-remote             Allow a non-loopback HOST (refused otherwise).
+  --allow-remote             Allow a non-loopback HOST (refused otherwise; so
+                             is a request whose Host header is not loopback).
+                             Needs --token or --ak/--sk, which /admin then
+                             requires too.
   --project-id ID            Project id expected in API paths
                              (default 0123456789abcdef0123456789abcdef).
   --token TOKEN              Require header "X-Auth-Token: TOKEN" on API calls
@@ -340,8 +343,8 @@ Load and API variants (also set by POST /admin/faults):
   --quiet                    Do not log requests.
   -h, --help                 Print this help and exit.
 
-The /admin API (no authentication) seeds and inspects the state; see
-simulator/README.md.
+The /admin API seeds and inspects the state; its POSTs must be
+Content-Type: application/json. See simulator/README.md.
 )";
 }
 

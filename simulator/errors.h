@@ -19,7 +19,8 @@ namespace vpcep::sim {
 
 // Error codes used by the simulator: the documented ones from the shared
 // vocabulary, then the simulator's own choices for cases the contract's
-// table leaves open ("SIM." codes: admin API only).
+// table leaves open ("SIM." codes: the admin API, and the Host check of a
+// simulator listening on loopback only).
 namespace codes {
 using api::codes::kAlreadyConnected;
 using api::codes::kEndpointDeleting;
@@ -47,6 +48,8 @@ inline constexpr absl::string_view kGatewayBadGateway = "APIGW.0202";    // 502
 inline constexpr absl::string_view kGatewayUnavailable = "APIGW.0203";   // 503
 inline constexpr absl::string_view kGatewayTimeout = "APIGW.0204";       // 504
 inline constexpr absl::string_view kSimConflict = "SIM.0409";            // 409, admin API
+inline constexpr absl::string_view kSimForeignHost = "SIM.0403";         // 403, any route
+inline constexpr absl::string_view kSimNotJson = "SIM.0415";             // 415, admin API
 }  // namespace codes
 
 // What the HTTP layer sends back for a failed request.

@@ -44,11 +44,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << (*sim)->base_url() << std::endl;  // first line of stdout, flushed
-  std::fprintf(stderr, "vpcep-sim: serving %s/v1/%s (auth: %s, transition delay: %s, seed: %s)\n",
+  std::fprintf(stderr,
+               "vpcep-sim: serving %s/v1/%s (auth: %s, /admin: %s, transition delay: %s, "
+               "seed: %s)\n",
                (*sim)->base_url().c_str(), options.project_id.c_str(),
                !options.aksk_keys.empty()
                    ? (options.token.empty() ? "AK/SK" : "AK/SK or X-Auth-Token")
                    : (options.token.empty() ? "none" : "X-Auth-Token required"),
+               options.allow_remote ? "the same credentials" : "open to loopback callers",
                absl::FormatDuration(options.transition_delay).c_str(),
                options.seed_file.empty() ? "none" : options.seed_file.c_str());
 

@@ -1,11 +1,8 @@
 #include "simulator/simulator.h"
 
-#include <arpa/inet.h>
-
 #include <utility>
 
 #include "absl/status/status.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "simulator/aksk_authenticator.h"
 #include "simulator/seed.h"
@@ -22,20 +19,6 @@ std::string StripBrackets(absl::string_view host) {
 
 }  // namespace
 
-bool IsLoopbackHost(absl::string_view host_in) {
-  const std::string host = StripBrackets(host_in);
-  if (absl::EqualsIgnoreCase(host, "localhost")) return true;
-  in_addr v4;
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) {
-    return (ntohl(v4.s_addr) >> 24) == 127;
-  }
-  in6_addr v6;
-  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
-    return IN6_IS_ADDR_LOOPBACK(&v6);
-  }
-  return false;
-}
-
 Simulator::Simulator(Options options) : options_(std::move(options)) {}
 
 absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Start(Options options) {
@@ -43,6 +26,14 @@ absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Start(Options options) {
     return absl::InvalidArgumentError(
         absl::StrCat("refusing to listen on non-loopback host '", options.host,
                      "' (pass --allow-remote / Options::allow_remote to allow it)"));
+  }
+  // Remote callers reach /admin too, which then takes the API's credentials.
+  if (options.allow_remote && options.token.empty() && options.aksk_keys.empty() &&
+      options.authenticator == nullptr) {
+    return absl::InvalidArgumentError(
+        "--allow-remote needs --token or --ak/--sk (Options::token, aksk_keys or authenticator): "
+        "without credentials anyone who can reach the port could change the simulator through "
+        "/admin");
   }
   if (options.transition_delay < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("transition delay must not be negative");
@@ -80,6 +71,8 @@ absl::StatusOr<std::unique_ptr<Simulator>> Simulator::Start(Options options) {
   server_options.log_requests = opts.log_requests;
   server_options.threads = opts.threads;
   server_options.keep_alive_timeout = opts.keep_alive_timeout;
+  server_options.loopback_hosts_only = !opts.allow_remote;
+  server_options.authenticate_admin = opts.allow_remote;
   sim->server_ = std::make_unique<ApiServer>(std::move(server_options), sim->state_.get(),
                                              &sim->stats_, sim->ids_.get());
 

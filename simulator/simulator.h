@@ -44,7 +44,11 @@ class Simulator {
   struct Options {
     std::string host = "127.0.0.1";
     int port = 0;               // 0: any free port
-    bool allow_remote = false;  // refuse non-loopback hosts unless set
+    // Refuse non-loopback hosts unless set. When set, /admin calls need the
+    // credentials API calls need (so one of token, aksk_keys, authenticator
+    // is required) and any Host header is accepted; when not, requests
+    // naming a Host that is not loopback are refused (DNS rebinding).
+    bool allow_remote = false;
     std::string project_id = kDefaultProjectId;
     // When non-empty, API calls need header `X-Auth-Token: <token>`.
     std::string token;
@@ -70,7 +74,8 @@ class Simulator {
   };
 
   // Loads the seed file, binds and starts serving. Fails on a bad seed file,
-  // a non-loopback host without allow_remote, or a port that cannot be bound.
+  // a non-loopback host without allow_remote, allow_remote without
+  // credentials, or a port that cannot be bound.
   static absl::StatusOr<std::unique_ptr<Simulator>> Start(Options options);
 
   ~Simulator();
@@ -107,9 +112,6 @@ class Simulator {
   std::mutex stop_mu_;  // guards stopped_ and serialises Stop()
   bool stopped_ = false;
 };
-
-// True for "localhost", 127.0.0.0/8 and ::1 (with or without brackets).
-bool IsLoopbackHost(absl::string_view host);
 
 }  // namespace vpcep::sim
 

@@ -4,7 +4,10 @@
 // when zip (or gpg for signing) is not installed.
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -18,6 +21,7 @@ namespace vpcep::testing {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::IsEmpty;
 
 class ReleaseTest : public ReleaseFixture {
  protected:
@@ -26,28 +30,62 @@ class ReleaseTest : public ReleaseFixture {
     VPCEP_REQUIRE_TOOLS("zip", "sha256sum");
   }
 
-  // A throwaway RSA signing key (the kind registries accept) in a temporary
-  // GNUPGHOME; returns its fingerprint.
-  std::string MakeKey() {
-    fs::path home = dir_ / "gnupg";
+  // A GNUPGHOME for gpg (its agent is stopped at the end of the test).
+  fs::path GnupgHome(const std::string& name) {
+    fs::path home = dir_ / name;
     fs::create_directories(home);
     fs::permissions(home, fs::perms::owner_all, fs::perm_options::replace);
-    env_["GNUPGHOME"] = home.string();
-    gnupg_home_ = home;
-    Ran gen = Run({"gpg", "--batch", "--passphrase", "", "--quick-gen-key",
-                   "vpcep release test <release-test@example.invalid>", "rsa2048", "sign", "1d"});
-    EXPECT_EQ(gen.code, 0) << gen.err;
-    Ran list = Run({"gpg", "--batch", "--with-colons", "--list-secret-keys"});
-    for (absl::string_view line : absl::StrSplit(list.out, '\n')) {
-      std::vector<std::string> f = absl::StrSplit(line, ':');
-      if (f.size() > 9 && f[0] == "fpr") return f[9];
+    gnupg_homes_.push_back(home);
+    return home;
+  }
+
+  // A throwaway signing key in `home` (default: a new GNUPGHOME that the
+  // programs then use); returns its fingerprint. RSA is the kind registries
+  // accept; ed25519 is quicker to make.
+  std::string MakeKey(const std::string& uid = "vpcep release test <release-test@example.invalid>",
+                      const std::string& algo = "rsa2048", fs::path home = {}) {
+    if (home.empty()) {
+      home = GnupgHome("gnupg");
+      env_["GNUPGHOME"] = home.string();
     }
-    ADD_FAILURE() << "no key listed: " << list.out << list.err;
+    Ran gen = Run({"gpg", "--homedir", home.string(), "--batch", "--passphrase", "",
+                   "--quick-gen-key", uid, algo, "sign", "1d"});
+    EXPECT_EQ(gen.code, 0) << gen.err;
+    std::vector<std::string> keys = Fingerprints(
+        Run({"gpg", "--homedir", home.string(), "--batch", "--with-colons", "--list-secret-keys"})
+            .out);
+    if (!keys.empty()) return keys.back();
+    ADD_FAILURE() << "no key listed in " << home;
     return "";
   }
   void TearDown() override {
-    if (!gnupg_home_.empty()) Run({"gpgconf", "--kill", "gpg-agent"});
+    for (const fs::path& home : gnupg_homes_) {
+      Run({"gpgconf", "--homedir", home.string(), "--kill", "gpg-agent"});
+    }
     ReleaseFixture::TearDown();
+  }
+
+  // The primary-key fingerprints in gpg's --with-colons output, in order.
+  static std::vector<std::string> Fingerprints(const std::string& colons) {
+    std::vector<std::string> out;
+    bool primary = false;
+    for (absl::string_view line : absl::StrSplit(colons, '\n')) {
+      std::vector<std::string> f = absl::StrSplit(line, ':');
+      if (f[0] == "pub" || f[0] == "sec") primary = true;
+      if (f[0] == "sub" || f[0] == "ssb") primary = false;
+      if (f.size() > 9 && f[0] == "fpr" && primary) out.push_back(f[9]);
+    }
+    return out;
+  }
+
+  // Every entry under `dir`, with the bytes of each file.
+  static std::map<std::string, std::string> Tree(const fs::path& dir) {
+    std::map<std::string, std::string> tree;
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+      tree[fs::relative(entry.path(), dir).string()] =
+          entry.is_regular_file() ? ReadBytes(entry.path()) : "<dir>";
+    }
+    return tree;
   }
 
   // A stand-in binary for tests about the script's options, cheap to zip.
@@ -57,7 +95,7 @@ class ReleaseTest : public ReleaseFixture {
     return path.string();
   }
 
-  fs::path gnupg_home_;
+  std::vector<fs::path> gnupg_homes_;
 };
 
 // Names in a SHA256SUMS file, in order.
@@ -221,10 +259,7 @@ TEST_F(ReleaseTest, BadInputIsRefusedNamingTheSetting) {
        {}, "--colour"},
   };
   if (!FindOnPath("gpg").empty()) {
-    env_["GNUPGHOME"] = (dir_ / "empty-gnupg").string();
-    fs::create_directories(dir_ / "empty-gnupg");
-    fs::permissions(dir_ / "empty-gnupg", fs::perms::owner_all, fs::perm_options::replace);
-    gnupg_home_ = dir_ / "empty-gnupg";
+    env_["GNUPGHOME"] = GnupgHome("empty-gnupg").string();
     cases.push_back({{script, "--binary", small, "--version", "1.0.0", "--out", out},
                      {{"VPCEP_GPG_KEY", "no-such-key@example.invalid"}}, "VPCEP_GPG_KEY"});
   }
@@ -240,6 +275,114 @@ TEST_F(ReleaseTest, BadInputIsRefusedNamingTheSetting) {
   EXPECT_NE(r.code, 0);
   EXPECT_TRUE(absl::StrContains(r.err, "--out")) << r.err;
   EXPECT_EQ(ReadBytes(dir_ / "precious/notes.txt"), "keep");
+}
+
+// --out names what is replaced: only an empty directory or one the script
+// made (its marker file) is, never a file or a folder that merely holds a
+// SHA256SUMS; the new release is moved in whole.
+TEST_F(ReleaseTest, OutIsReplacedOnlyWhenTheScriptMadeIt) {
+  std::string small = SmallBinary();
+  WriteBytes(dir_ / "thesis.odt", "four years of work");
+  fs::create_directories(dir_ / "photos");
+  WriteBytes(dir_ / "photos/SHA256SUMS", "abc  cat.jpg\n");
+  WriteBytes(dir_ / "photos/cat.jpg", "a cat");
+  fs::create_directories(dir_ / "elsewhere");
+  fs::create_symlink(dir_ / "elsewhere", dir_ / "link");
+  for (const char* name : {"thesis.odt", "photos", "link"}) {
+    Ran r = Release(dir_ / name, {}, {}, small);
+    EXPECT_NE(r.code, 0) << name;
+    EXPECT_TRUE(absl::StrContains(r.err, "--out")) << name << ": " << r.err;
+  }
+  EXPECT_EQ(ReadBytes(dir_ / "thesis.odt"), "four years of work");
+  EXPECT_EQ(ReadBytes(dir_ / "photos/cat.jpg"), "a cat");
+  EXPECT_EQ(ReadBytes(dir_ / "photos/SHA256SUMS"), "abc  cat.jpg\n");
+  EXPECT_TRUE(fs::is_symlink(dir_ / "link"));
+
+  // An empty directory is taken; the script's own release is replaced whole
+  // (a file left there by hand goes with it).
+  fs::path out = dir_ / "release";
+  fs::create_directories(out);
+  Ran first = Release(out, {}, {}, small);
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_TRUE(fs::exists(out / ".vpcep-release"));
+  WriteBytes(out / "stale.txt", "from an earlier run");
+  Ran second = Release(out, {}, {}, small);
+  ASSERT_EQ(second.code, 0) << second.err;
+  EXPECT_FALSE(fs::exists(out / "stale.txt"));
+  EXPECT_TRUE(fs::exists(out / "SHA256SUMS"));
+  // The new directory it was built in is gone (moved into place).
+  std::vector<std::string> left;
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    if (absl::StartsWith(entry.path().filename().string(), ".")) {
+      left.push_back(entry.path().filename().string());
+    }
+  }
+  EXPECT_THAT(left, IsEmpty());
+}
+
+// A run that fails (here: a signing key that does not exist) leaves the
+// previous release as it was, and no half-made one beside it.
+TEST_F(ReleaseTest, AFailedRunLeavesThePreviousReleaseInPlace) {
+  std::string small = SmallBinary();
+  fs::path out = dir_ / "release";
+  Ran first = Release(out, {}, {}, small);
+  ASSERT_EQ(first.code, 0) << first.err;
+  // Something only the previous release holds, which a new one would not.
+  WriteBytes(out / "published-notes.txt", "shipped");
+  const std::map<std::string, std::string> before = Tree(out);
+  ASSERT_TRUE(before.count("SHA256SUMS"));
+  env_["GNUPGHOME"] = GnupgHome("empty-gnupg").string();
+  Ran failed = Release(out, {{"VPCEP_GPG_KEY", "no-such-key@example.invalid"}}, {}, small);
+  EXPECT_NE(failed.code, 0);
+  EXPECT_TRUE(absl::StrContains(failed.err, "VPCEP_GPG_KEY")) << failed.err;
+  EXPECT_EQ(Tree(out), before);
+  std::vector<std::string> entries;
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    entries.push_back(entry.path().filename().string());
+  }
+  std::sort(entries.begin(), entries.end());
+  EXPECT_THAT(entries, ElementsAre("empty-gnupg", "release", "small-binary"));
+}
+
+// VPCEP_GPG_KEY is a pattern and may match several keys; signing-key.asc
+// holds exactly the one that signed, and that key alone verifies the
+// signature.
+TEST_F(ReleaseTest, SigningKeyFileHoldsOnlyTheKeyThatSigned) {
+  VPCEP_REQUIRE_TOOLS("gpg", "gpg-agent", "gpgconf");
+  const std::string key = MakeKey();
+  ASSERT_FALSE(key.empty());
+  // Mallory's public key, with the same e-mail address, in the same keyring.
+  fs::path mallory_home = GnupgHome("mallory-gnupg");
+  const std::string mallory =
+      MakeKey("Mallory <release-test@example.invalid>", "ed25519", mallory_home);
+  ASSERT_FALSE(mallory.empty());
+  Ran exported =
+      Run({"gpg", "--homedir", mallory_home.string(), "--batch", "--armor", "--export", mallory});
+  ASSERT_EQ(exported.code, 0) << exported.err;
+  WriteBytes(dir_ / "mallory.asc", exported.out);
+  ASSERT_EQ(Run({"gpg", "--batch", "--import", (dir_ / "mallory.asc").string()}).code, 0);
+  ASSERT_THAT(Fingerprints(Run({"gpg", "--batch", "--with-colons", "--list-keys",
+                                "release-test@example.invalid"})
+                               .out),
+              ::testing::UnorderedElementsAre(key, mallory));
+
+  fs::path out = dir_ / "release";
+  Ran rel = Release(out, {{"VPCEP_GPG_KEY", "release-test@example.invalid"}}, {}, SmallBinary());
+  ASSERT_EQ(rel.code, 0) << rel.out << rel.err;
+  Ran show =
+      Run({"gpg", "--batch", "--with-colons", "--show-keys", (out / "signing-key.asc").string()});
+  EXPECT_THAT(Fingerprints(show.out), ElementsAre(key)) << show.out;
+
+  // In a keyring holding only signing-key.asc, the signature verifies.
+  fs::path fresh = GnupgHome("fresh-gnupg");
+  Ran import = Run({"gpg", "--homedir", fresh.string(), "--batch", "--import",
+                    (out / "signing-key.asc").string()});
+  ASSERT_EQ(import.code, 0) << import.err;
+  Ran verify = RunIn(out, {"gpg", "--homedir", fresh.string(), "--batch", "--status-fd", "1",
+                           "--verify", "SHA256SUMS.sig", "SHA256SUMS"});
+  EXPECT_EQ(verify.code, 0) << verify.out << verify.err;
+  EXPECT_TRUE(absl::StrContains(verify.out, "VALIDSIG")) << verify.out;
+  EXPECT_TRUE(absl::StrContains(verify.out, key)) << verify.out;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
@@ -451,6 +452,112 @@ TEST_F(AuthTest, RightTokenIsAccepted) {
 TEST_F(AuthTest, AdminApiNeedsNoToken) {
   EXPECT_EQ(Get("/admin/health").status, 200);
   EXPECT_EQ(Post("/admin/services", {{"id", "svc-2"}}).status, 201);
+}
+
+// ---- Who may reach the admin API
+
+// With remote access allowed, /admin takes the API's credentials: the
+// start-up line says a token is required, and it is, for /admin too.
+class RemoteAdminTest : public SimulatorTest {
+ protected:
+  void SetUp() override {
+    Simulator::Options options = DefaultOptions();
+    options.allow_remote = true;  // still bound to 127.0.0.1: the checks are the same
+    options.token = "s3cret-token";
+    StartSim(options);
+  }
+};
+
+TEST_F(RemoteAdminTest, AdminCallsNeedTheTokenWhenRemoteAccessIsAllowed) {
+  ExpectError(Get("/admin/health"), 401, "APIGW.0301");
+  ExpectError(Get("/admin/services", {{"X-Auth-Token", "wrong"}}), 401, "APIGW.0301");
+  ExpectError(Post("/admin/services", {{"id", "svc-2"}}), 401, "APIGW.0301");
+  ExpectError(Post("/admin/faults", {{"rates", {{"500", 1}}}}), 401, "APIGW.0301");
+  ExpectError(Delete("/admin/services/svc-2"), 401, "APIGW.0301");
+  EXPECT_TRUE(sim_->state().ListServices().empty());
+  EXPECT_EQ(sim_->faults().config().rate_500, 0);
+
+  const httplib::Headers token = {{"X-Auth-Token", "s3cret-token"}};
+  EXPECT_EQ(Get("/admin/health", token).status, 200);
+  EXPECT_EQ(Post("/admin/services", {{"id", "svc-2"}}, token).status, 201);
+  // Remote callers use whatever name reaches the host: any Host is served.
+  httplib::Headers named = token;
+  named.emplace("Host", "sim.example.internal:8080");
+  EXPECT_EQ(Get("/admin/services", named).status, 200);
+}
+
+TEST(RemoteAdminStartTest, RemoteAccessWithoutCredentialsIsRefusedAtStart) {
+  Simulator::Options options;
+  options.allow_remote = true;
+  auto refused = Simulator::Start(options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("--token"), std::string::npos) << refused.status();
+  options.aksk_keys = {{"AK", "SK"}};
+  EXPECT_TRUE(Simulator::Start(options).ok());
+}
+
+// A web page may POST a form or text/plain to any address without asking
+// first; the admin API takes JSON only, which a page from another origin
+// cannot send without a CORS preflight (never granted).
+TEST_F(ApiTest, AdminPostsNeedAJsonContentType) {
+  auto post = [&](const std::string& path, const std::string& body, const char* type) {
+    return Convert(type == nullptr ? client_->Post(path, httplib::Headers{}, body, "")
+                                   : client_->Post(path, body, type));
+  };
+  const std::string rates = R"({"rates": {"500": 1}})";
+  // A form as a browser sends it (httplib itself refuses a malformed one).
+  const std::string multipart =
+      "--x\r\nContent-Disposition: form-data; name=\"rates\"\r\n\r\n{}\r\n--x--\r\n";
+  for (const char* type : {"text/plain", "application/x-www-form-urlencoded",
+                           "multipart/form-data; boundary=x", "application/jsonx"}) {
+    HttpReply reply =
+        post("/admin/faults", absl::StartsWith(type, "multipart") ? multipart : rates, type);
+    ExpectError(reply, 415, "SIM.0415");
+    EXPECT_NE(reply.body.value("error_msg", "").find("Content-Type: application/json"),
+              std::string::npos)
+        << reply.body.dump();
+    EXPECT_NE(reply.body.value("error_msg", "").find(type), std::string::npos) << reply.body.dump();
+  }
+  ExpectError(post("/admin/services", R"({"id": "svc-2"})", "text/plain"), 415, "SIM.0415");
+  // No type at all, even with no body (a page's bodiless POST sends none).
+  ASSERT_EQ(List(kService).status, 200);
+  HttpReply untyped = post("/admin/stats/reset", "", nullptr);
+  ExpectError(untyped, 415, "SIM.0415");
+  EXPECT_NE(untyped.body.value("error_msg", "").find("none was sent"), std::string::npos)
+      << untyped.body.dump();
+  EXPECT_EQ(sim_->stats().Snapshot().list, 1);  // not reset
+  EXPECT_EQ(sim_->faults().config().rate_500, 0);
+  EXPECT_EQ(sim_->state().ListServices().size(), 1u);
+
+  // JSON with parameters or in another case is JSON.
+  EXPECT_EQ(post("/admin/faults", "{}", "Application/JSON; charset=utf-8").status, 200);
+  EXPECT_EQ(post("/admin/stats/reset", "", "application/json").status, 200);
+  // GET and DELETE carry no body and are not checked.
+  EXPECT_EQ(Delete("/admin/services/" + std::string(kService)).status, 200);
+}
+
+// A page served from attacker.example can rebind that name to 127.0.0.1 and
+// then call the simulator as its own origin; the Host header still names
+// attacker.example. Listening on loopback only, the simulator answers only
+// requests for a loopback name.
+TEST_F(ApiTest, RequestsForAnotherHostAreRefusedWhenListeningOnLoopback) {
+  const std::string port = absl::StrCat(":", sim_->port());
+  for (const std::string& host : {"attacker.example" + port, std::string("attacker.example"),
+                                  "10.0.0.1" + port, "localhost.attacker.example" + port}) {
+    const httplib::Headers named = {{"Host", host}};
+    HttpReply health = Get("/admin/health", named);
+    ExpectError(health, 403, "SIM.0403");
+    EXPECT_NE(health.body.value("error_msg", "").find(host), std::string::npos)
+        << health.body.dump();
+    ExpectError(Post("/admin/services", {{"id", "svc-2"}}, named), 403, "SIM.0403");
+    ExpectError(Get(ServicePath(kService) + "/connections", named), 403, "SIM.0403");
+  }
+  EXPECT_EQ(sim_->state().ListServices().size(), 1u);
+  for (const std::string& host : {"127.0.0.1" + port, "localhost" + port, std::string("LOCALHOST"),
+                                  "localhost." + port, "[::1]" + port, std::string("127.8.9.10")}) {
+    EXPECT_EQ(Get("/admin/health", {{"Host", host}}).status, 200) << host;
+    EXPECT_EQ(Get(ServicePath(kService) + "/connections", {{"Host", host}}).status, 200) << host;
+  }
 }
 
 // ---- Admin API

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <regex>
 #include <string>
@@ -36,7 +37,8 @@ class Child {
     if (stdout_fd_ >= 0) close(stdout_fd_);
   }
 
-  bool Start(const std::vector<std::string>& args) {
+  // Stderr goes to `stderr_path` (default: one file all these tests share).
+  bool Start(const std::vector<std::string>& args, std::string stderr_path = "") {
     int fds[2];
     if (pipe(fds) != 0) return false;
     posix_spawn_file_actions_t actions;
@@ -44,7 +46,7 @@ class Child {
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
     posix_spawn_file_actions_addclose(&actions, fds[1]);
-    const std::string stderr_path = ::testing::TempDir() + "/vpcep_sim_binary_test.stderr";
+    if (stderr_path.empty()) stderr_path = ::testing::TempDir() + "/vpcep_sim_binary_test.stderr";
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
     std::vector<std::string> argv_strings = {VPCEP_SIM_BINARY};
@@ -201,6 +203,38 @@ TEST(BinaryTest, RefusesNonLoopbackHost) {
   ASSERT_TRUE(child.Start({"--listen", "0.0.0.0:0"}));
   EXPECT_EQ(child.ReadAll(absl::Seconds(20)), "");
   EXPECT_EQ(child.Wait(absl::Seconds(20)), 1);
+}
+
+// --allow-remote --token: the start-up line says what /admin needs, and
+// /admin does need it; without credentials remote access is refused.
+TEST(BinaryTest, AllowRemoteAdminNeedsTheToken) {
+  {
+    Child open;
+    ASSERT_TRUE(open.Start({"--listen", "127.0.0.1:0", "--allow-remote"}));
+    EXPECT_EQ(open.ReadAll(absl::Seconds(20)), "");
+    EXPECT_EQ(open.Wait(absl::Seconds(20)), 1);
+  }
+  Child child;
+  const std::string log_path = ::testing::TempDir() + "/vpcep_sim_binary_test_remote.stderr";
+  ASSERT_TRUE(
+      child.Start({"--listen", "127.0.0.1:0", "--allow-remote", "--token", "tok"}, log_path));
+  std::optional<std::string> url = child.ReadLine(absl::Seconds(20));
+  ASSERT_TRUE(url.has_value());
+  httplib::Client client(*url);
+  auto denied = client.Post("/admin/faults", R"({"rates": {"500": 1}})", "application/json");
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->status, 401) << denied->body;
+  auto faults = client.Get("/admin/faults", {{"X-Auth-Token", "tok"}});
+  ASSERT_TRUE(faults);
+  ASSERT_EQ(faults->status, 200) << faults->body;
+  EXPECT_EQ(nlohmann::json::parse(faults->body)["rates"]["500"], 0.0);
+  child.Signal(SIGTERM);
+  EXPECT_EQ(child.Wait(absl::Seconds(20)), 0);
+  std::ifstream log_file(log_path);
+  const std::string log((std::istreambuf_iterator<char>(log_file)),
+                        std::istreambuf_iterator<char>());
+  EXPECT_NE(log.find("X-Auth-Token required, /admin: the same credentials"), std::string::npos)
+      << log;
 }
 
 TEST(BinaryTest, BadArgumentsExitTwo) {
