@@ -17,6 +17,8 @@
 #include "provider/cloud/aksk_signer.h"
 #include "provider/core/log.h"
 #include "resources/connection_approval/connection_approval.h"
+#include "resources/connection_approval/list.h"
+#include "resources/connection_policy/connection_policy.h"
 #include "resources/provider_model.h"
 #include "resources/service_connections/service_connections.h"
 
@@ -334,6 +336,8 @@ std::string DefaultEndpoint(absl::string_view region) {
 VpcepProvider::VpcepProvider(std::shared_ptr<cloud::HttpTransport> transport)
     : schema_(ProviderSchema()), transport_(std::move(transport)) {
   resources_.push_back(std::make_unique<ConnectionApproval>(*this));
+  list_resources_.push_back(std::make_unique<ConnectionApprovalList>(*this, *resources_.back()));
+  resources_.push_back(std::make_unique<ConnectionPolicy>(*this));
   data_sources_.push_back(std::make_unique<ServiceConnections>(*this));
   unconfigured_reason_ = "the provider has not been configured";
 }
@@ -341,6 +345,12 @@ VpcepProvider::VpcepProvider(std::shared_ptr<cloud::HttpTransport> transport)
 std::vector<core::Resource*> VpcepProvider::Resources() {
   std::vector<core::Resource*> out;
   for (auto& r : resources_) out.push_back(r.get());
+  return out;
+}
+
+std::vector<core::ListResource*> VpcepProvider::ListResources() {
+  std::vector<core::ListResource*> out;
+  for (auto& l : list_resources_) out.push_back(l.get());
   return out;
 }
 

@@ -26,6 +26,7 @@ class VpcepProvider : public core::Provider {
                  core::Diagnostics& diags) override;
   std::vector<core::Resource*> Resources() override;
   std::vector<core::DataSource*> DataSources() override;
+  std::vector<core::ListResource*> ListResources() override;
 
   // The API client, or an error explaining why the provider is not usable yet.
   absl::StatusOr<std::shared_ptr<const cloud::VpcepClient>> Client() const;
@@ -35,6 +36,7 @@ class VpcepProvider : public core::Provider {
   std::shared_ptr<cloud::HttpTransport> transport_;
   std::vector<std::unique_ptr<core::Resource>> resources_;
   std::vector<std::unique_ptr<core::DataSource>> data_sources_;
+  std::vector<std::unique_ptr<core::ListResource>> list_resources_;
 
   mutable std::mutex mu_;  // guards client_ and unconfigured_reason_
   std::shared_ptr<const cloud::VpcepClient> client_;

@@ -511,6 +511,10 @@ absl::StatusOr<ApiServer::Reply> ApiServer::HandleListConnections(const Call& ca
         call.params[1], ChurnStep{churn.create, churn.remove, churn.pick, churn.domain_id});
     stats_->CountChurn(churned.created, churned.removed);
   }
+  if (call.config.page_cap > 0) query->limit = std::min(query->limit, call.config.page_cap);
+  query->ignore_id = call.config.ignore_id_filter;
+  query->unstable_ties = call.config.unstable_order;
+  query->shuffle_seed = shuffles_.fetch_add(1);
   absl::StatusOr<ListResult> result = state_->ListConnections(call.params[1], *query);
   if (!result.ok()) return result.status();
   if (call.config.strict_offset && query->offset > 0 && query->offset >= result->total_count) {

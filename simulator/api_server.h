@@ -14,14 +14,17 @@
 // cannot send them as a form or as text/plain.
 //
 // Thread-safety: httplib calls Handle() from a pool of worker threads; the
-// server's only mutable state of its own is the serving flag under mu_; the
-// rest is guarded by State, Stats and IdSource. Bind() and Serve() are called
-// once each, Stop() from any thread (Serve() then returns).
+// server's only mutable state of its own is the serving flag under mu_ (and
+// an atomic count of list calls, the seed of --unstable-order); the rest is
+// guarded by State, Stats and IdSource. Bind() and Serve() are called once
+// each, Stop() from any thread (Serve() then returns).
 
 #ifndef VPCEP_SIMULATOR_API_SERVER_H_
 #define VPCEP_SIMULATOR_API_SERVER_H_
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -136,6 +139,7 @@ class ApiServer {
   IdSource* const ids_;
   const std::vector<Route> routes_;
   httplib::Server server_;
+  std::atomic<uint64_t> shuffles_{0};
 };
 
 // True for "localhost", 127.0.0.0/8 and ::1 (with or without brackets).

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "provider/cloud/api_vocabulary.h"
 
 namespace vpcep::sim {
 namespace {
@@ -170,6 +171,15 @@ absl::Status RateLimit(const std::string&, const std::string& v, Parse& p) {
   return absl::OkStatus();
 }
 
+absl::Status PageCap(const std::string&, const std::string& v, Parse& p) {
+  int& cap = p.faults().page_cap;
+  if (!absl::SimpleAtoi(v, &cap) || cap < 0 || cap > api::kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--page-cap wants 0 (off) to ", api::kMaxPageSize, " items, got '", v, "'"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Spelling(const std::string&, const std::string& v, Parse& p) {
   std::optional<CodeSpelling> spelling = ParseCodeSpelling(v);
   if (!spelling.has_value()) {
@@ -254,6 +264,7 @@ const std::map<std::string, ValueFlag>& ValueFlags() {
       {"--churn-delete", Rate(&FaultConfig::churn_delete)},
       {"--churn-seed", Seed(&Simulator::Options::churn_seed)},
       {"--error-code-spelling", Spelling},
+      {"--page-cap", PageCap},
       {"--time-format", Times},
       {"--random-seed", Seed(&Simulator::Options::random_seed)},
   };
@@ -268,6 +279,8 @@ const std::map<std::string, std::function<void(Parse&)>>& Switches() {
       {"--allow-remote", [](Parse& p) { p.options().allow_remote = true; }},
       {"--quiet", [](Parse& p) { p.options().log_requests = false; }},
       {"--strict-offset", [](Parse& p) { p.faults().strict_offset = true; }},
+      {"--unstable-order", [](Parse& p) { p.faults().unstable_order = true; }},
+      {"--ignore-id-filter", [](Parse& p) { p.faults().ignore_id_filter = true; }},
   };
   return *kSwitches;
 }
@@ -334,6 +347,11 @@ Load and API variants (also set by POST /admin/faults):
   --churn-seed N             Seed of the churn draws (default: --fault-seed).
   --strict-offset            A list offset > 0 and >= the number of matches is
                              400 EndPoint.0010 (default: an empty page).
+  --page-cap N               Misbehave: list pages of at most N items whatever
+                             the limit asked for, total_count still all.
+  --unstable-order           Misbehave: connections whose times show the same
+                             second come in a new order on every list call.
+  --ignore-id-filter         Misbehave: the list call ignores its id filter.
   --error-code-spelling S    EndPoint (default) or Endpoint: spelling of
                              EndPoint.xxxx codes in API error bodies.
   --time-format F            seconds (default, 2018-01-30T07:42:01Z) or

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "provider/cloud/api_vocabulary.h"
 #include "simulator/errors.h"
 
 namespace vpcep::sim {
@@ -203,6 +204,19 @@ absl::Status ReadVariants(const json& body, FaultConfig& config) {
     if (!v->is_boolean()) return InvalidField("strict_offset", "must be true or false");
     config.strict_offset = v->get<bool>();
   }
+  for (auto [key, flag] : {std::pair{"unstable_order", &config.unstable_order},
+                           std::pair{"ignore_id_filter", &config.ignore_id_filter}}) {
+    if (const json* v = Member(body, key)) {
+      if (!v->is_boolean()) return InvalidField(key, "must be true or false");
+      *flag = v->get<bool>();
+    }
+  }
+  if (const json* v = Member(body, "page_cap")) {
+    if (!v->is_number_integer() || v->get<int64_t>() < 0 || v->get<int64_t>() > api::kMaxPageSize) {
+      return InvalidField("page_cap", "must be an integer from 0 (off) to 1000");
+    }
+    config.page_cap = v->get<int>();
+  }
   if (const json* v = Member(body, "error_code_spelling")) {
     std::optional<CodeSpelling> spelling =
         ParseCodeSpelling(v->is_string() ? v->get<std::string>() : "");
@@ -257,6 +271,9 @@ json FaultConfigToJson(const FaultConfig& config) {
       {"churn_create", config.churn_create},
       {"churn_delete", config.churn_delete},
       {"strict_offset", config.strict_offset},
+      {"page_cap", config.page_cap},
+      {"unstable_order", config.unstable_order},
+      {"ignore_id_filter", config.ignore_id_filter},
       {"error_code_spelling", std::string(CodeSpellingName(config.error_code_spelling))},
       {"time_format", std::string(TimeFormatName(config.time_format))},
   };

@@ -69,6 +69,13 @@ struct FaultConfig {
   // A list call whose offset > 0 is >= the number of matches: 400
   // EndPoint.0010 (instead of an empty page).
   bool strict_offset = false;
+  // Misbehaviours of API fronts met in the field (simulator/README.md,
+  // "Misbehaving fronts"): list pages of at most page_cap items whatever the
+  // limit (0: off); connections whose shown times are equal in a new order on
+  // every list call; the list call's `id` filter ignored.
+  int page_cap = 0;
+  bool unstable_order = false;
+  bool ignore_id_filter = false;
   // Spelling of "EndPoint." error codes in API error bodies.
   CodeSpelling error_code_spelling = CodeSpelling::kEndPoint;
   // Format of created_at / updated_at in API responses.
@@ -83,7 +90,8 @@ struct FaultConfig {
 // {"rates": {"500", "502", "503", "504", "429", "400", "drop"}, "latency_ms",
 //  "jitter_ms", "after_effect_rate", "operations": ["list", ...], "seed"?,
 //  "list_item_cost_ms", "rate_limit", "churn_create", "churn_delete",
-//  "churn_seed"?, "strict_offset", "error_code_spelling": "EndPoint" |
+//  "churn_seed"?, "strict_offset", "page_cap", "unstable_order",
+//  "ignore_id_filter", "error_code_spelling": "EndPoint" |
 //  "Endpoint", "time_format": "seconds" | "fractional"}
 // Missing fields take their defaults (no faults). Errors: 400 EndPoint.0002.
 struct FaultUpdate {

@@ -101,6 +101,12 @@ struct ListQuery {
   SortDir sort_dir = SortDir::kDesc;
   int limit = api::kDefaultPageSize;
   int64_t offset = 0;
+  // Misbehaviours of APIs met in the field (FaultConfig): the id filter
+  // ignored; connections whose times show the same second ordered anew on
+  // every call (seeded by `shuffle_seed`).
+  bool ignore_id = false;
+  bool unstable_ties = false;
+  uint64_t shuffle_seed = 0;
 };
 
 struct ListResult {

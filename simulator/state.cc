@@ -1,6 +1,7 @@
 #include "simulator/state.h"
 
 #include <algorithm>
+#include <random>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -159,14 +160,28 @@ absl::StatusOr<ListResult> State::ListConnections(absl::string_view service_id,
   }
   std::vector<const Connection*> matches;
   for (const auto& [id, connection] : (*record)->connections) {
-    if (query.id.has_value() && connection.id != *query.id) continue;
+    if (query.id.has_value() && !query.ignore_id && connection.id != *query.id) continue;
     if (marker_id.has_value() && connection.marker_id != *marker_id) continue;
     if (query.status.has_value() && connection.status != *query.status) continue;
     matches.push_back(&connection);
   }
-  std::sort(matches.begin(), matches.end(), [&query](const Connection* a, const Connection* b) {
-    return ListOrder(query, *a, *b);
-  });
+  if (query.unstable_ties) {
+    // The sort key as the answer shows it (whole seconds); among equal ones
+    // a fresh random order, as an API sorting on that key alone may give.
+    std::mt19937_64 rng(query.shuffle_seed);
+    std::shuffle(matches.begin(), matches.end(), rng);
+    auto shown = [&query](const Connection* c) {
+      return absl::ToUnixSeconds(query.sort_key == SortKey::kCreatedAt ? c->created_at
+                                                                       : c->updated_at);
+    };
+    std::stable_sort(matches.begin(), matches.end(), [&](const Connection* a, const Connection* b) {
+      return query.sort_dir == SortDir::kAsc ? shown(a) < shown(b) : shown(b) < shown(a);
+    });
+  } else {
+    std::sort(matches.begin(), matches.end(), [&query](const Connection* a, const Connection* b) {
+      return ListOrder(query, *a, *b);
+    });
+  }
 
   ListResult result;
   result.total_count = static_cast<int64_t>(matches.size());

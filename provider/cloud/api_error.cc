@@ -149,3 +149,25 @@ bool IsAlreadyAccepted(const absl::Status& status) {
 }
 
 }  // namespace vpcep::cloud
+
+namespace vpcep::cloud {
+namespace {
+constexpr char kParameterPayload[] = "vpcep.api/list_parameter";
+}  // namespace
+
+absl::Status WithListParameter(absl::Status status, absl::string_view parameter) {
+  status.SetPayload(kParameterPayload, absl::Cord(parameter));
+  return status;
+}
+
+std::string ListParameterAtFault(const absl::Status& status) {
+  if (auto payload = status.GetPayload(kParameterPayload)) return std::string(*payload);
+  const std::string code = ApiErrorCode(status);
+  if (CodeIn(code, {codes::kInvalidStatus})) return "status";
+  if (CodeIn(code, {codes::kInvalidMarkerId})) return "marker_id";
+  if (CodeIn(code, {codes::kInvalidSortKey})) return "sort_key";
+  if (CodeIn(code, {codes::kInvalidSortDir})) return "sort_dir";
+  return "";
+}
+
+}  // namespace vpcep::cloud

@@ -75,6 +75,13 @@ bool IsServiceGone(const absl::Status& status);
 // `receive` of an endpoint that is already connected.
 bool IsAlreadyAccepted(const absl::Status& status);
 
+// The list call's query parameter (`id`, `status`, `marker_id`, `sort_key`,
+// `sort_dir`) that the API refused (by its error code) or ignored (as marked
+// by WithListParameter), or "" when the failure names none: so a data source
+// can pin the error on the attribute that caused it.
+std::string ListParameterAtFault(const absl::Status& status);
+absl::Status WithListParameter(absl::Status status, absl::string_view parameter);
+
 }  // namespace vpcep::cloud
 
 #endif  // VPCEP_PROVIDER_CLOUD_API_ERROR_H_

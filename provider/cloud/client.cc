@@ -1,10 +1,12 @@
 #include "provider/cloud/client.h"
 
 #include <algorithm>
-#include <set>
+#include <map>
 #include <random>
+#include <set>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "provider/cloud/api_error.h"
@@ -105,25 +107,53 @@ std::string Query(const ListFilter& filter) {
   return q;
 }
 
-// Orders a de-duplicated walk as the caller's filter asked (the API's
-// default: newest creation first).
+// Orders a de-duplicated listing as the caller's filter asked (the API's
+// default: newest creation first). Equal keys are ordered by id: the API's own
+// order of connections created (or changed) in the same second differs from
+// call to call, and the list must not.
 void OrderAsAsked(const ListFilter& filter, std::vector<Connection>& all) {
   const bool by_update = filter.sort_key == api::kSortByUpdate;
   const bool ascending = filter.sort_dir == api::kAscending;
-  std::stable_sort(all.begin(), all.end(), [&](const Connection& a, const Connection& b) {
+  std::sort(all.begin(), all.end(), [&](const Connection& a, const Connection& b) {
     const std::string& ka = by_update ? a.updated_at : a.created_at;
     const std::string& kb = by_update ? b.updated_at : b.created_at;
-    return ascending ? ka < kb : kb < ka;
+    if (ka != kb) return ascending ? ka < kb : kb < ka;
+    return a.id < b.id;
   });
 }
 
-// ListConnections walks the pages oldest first, so connections created
-// during the walk land behind it. Deletions still shift later items forward;
-// each page therefore starts kOverlap items early and must meet an item
-// already seen, or the walk steps back further (twice as far each time, so
-// it reaches the start).
+// A walk pages through the list oldest first, so connections created during
+// the walk land behind it. Deletions still shift later items forward; each
+// page therefore starts kOverlap items early and must meet an item already
+// seen, or the walk steps back further (twice as far each time, so it
+// reaches the start).
 constexpr int64_t kOverlap = 20;
 constexpr int kMaxStepsBack = 8;
+// A listing that holds fewer connections than the API counts is walked again
+// (keeping what earlier walks saw), at most this many times in all, and no
+// more once two walks in a row added nothing.
+constexpr int kMaxWalks = 12;
+
+// Whether `c` matches what `filter` asked the API for. An API that ignores a
+// filter answers with connections of other endpoints (or statuses).
+bool Matches(const ListFilter& filter, const Connection& c) {
+  return (filter.endpoint_id.empty() || c.id == filter.endpoint_id) &&
+         (filter.status.empty() || absl::EqualsIgnoreCase(c.status, filter.status));
+}
+
+absl::Status IgnoredFilter(absl::string_view service_id, const ListFilter& filter,
+                           const Connection& c) {
+  const bool by_id = !filter.endpoint_id.empty() && c.id != filter.endpoint_id;
+  std::string asked = by_id ? absl::StrCat("endpoint ", filter.endpoint_id)
+                            : absl::StrCat("status ", filter.status);
+  return WithListParameter(
+      absl::FailedPreconditionError(
+          absl::StrCat("list connections of service ", service_id, ": asked for ", asked,
+                       ", the API answered with endpoint ", c.id, " (status ", c.status,
+                       "): it ignored the filter, so its answer cannot be trusted (request id ",
+                       c.request_id.empty() ? "none" : c.request_id, ")")),
+      by_id ? "id" : "status");
+}
 
 // One walk over the pages of a service: what it has seen, and where it reads
 // next.
@@ -133,6 +163,7 @@ struct PageWalk {
   std::set<std::string> seen;
   int64_t offset = 0;
   int steps_back = 0;
+  int64_t total_count = -1;  // as the last page reported it
 
   // Reads again from further back than `from`; an error once the list keeps
   // changing under the walk.
@@ -161,6 +192,63 @@ struct PageWalk {
     return met_seen;
   }
 };
+
+// Walks every page once. The end is where the API's total_count says, not
+// the first page shorter than asked: an API may cap its pages below 1,000.
+absl::StatusOr<PageWalk> WalkOnce(const VpcepClient& client, absl::string_view service_id,
+                                  const ListFilter& walk_filter, absl::Time deadline) {
+  PageWalk walk{std::string(service_id)};
+  for (int pages = 0;; ++pages) {
+    if (pages >= client.options().max_pages) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("list connections of service ", service_id, ": still more after ", pages,
+                       " pages; giving up (the API keeps answering full pages)"));
+    }
+    const int64_t offset = walk.offset;
+    absl::StatusOr<Page> page =
+        client.ListPage(service_id, walk_filter, offset, kMaxPageSize, {deadline});
+    // Past the end: a strict API refuses an offset that is not below the
+    // number of matches, a lenient one answers an empty page. Either way the
+    // set shrank since the last page, and connections not seen yet may now
+    // sit before this offset: look again from where the set now ends.
+    const bool past_end =
+        offset > 0 && (page.ok() ? page->connections.empty()
+                                 : HasApiCode(page.status(), api::codes::kInvalidOffset));
+    if (!page.ok() && !past_end) return page.status();
+    if (past_end) {
+      const int64_t count = page.ok() ? page->total_count : -1;
+      if (count >= 0) walk.total_count = count;
+      absl::Status stepped = walk.StepBack(count >= 0 ? std::min(offset, count) : offset);
+      if (!stepped.ok()) return stepped;
+      continue;
+    }
+    const std::vector<Connection>& items = page->connections;
+    for (const Connection& c : items) {
+      if (!Matches(walk_filter, c)) return IgnoredFilter(service_id, walk_filter, c);
+    }
+    if (page->total_count >= 0) walk.total_count = page->total_count;
+    size_t added = 0;
+    if (!walk.Absorb(items, added)) {
+      // More than kOverlap deletions since the last page: items between the
+      // pages may have been skipped. Look again from further back.
+      absl::Status stepped = walk.StepBack(offset);
+      if (!stepped.ok()) return stepped;
+      continue;
+    }
+    const int64_t size = static_cast<int64_t>(items.size());
+    const int64_t end = offset + size;
+    // An empty page ends the walk, and so does one that adds nothing new (a
+    // server repeating itself would otherwise be walked forever).
+    if (items.empty() || added == 0) break;
+    if (walk.total_count >= 0) {
+      if (end >= walk.total_count) break;
+    } else if (size < kMaxPageSize) {
+      break;  // no count to go by: a short page is the last
+    }
+    walk.offset = end - std::min(kOverlap, size / 2);
+  }
+  return walk;
+}
 
 }  // namespace
 
@@ -321,49 +409,46 @@ absl::StatusOr<std::vector<Connection>> VpcepClient::ListConnections(
   ListFilter walk_filter = filter;
   walk_filter.sort_key = std::string(api::kSortByCreation);
   walk_filter.sort_dir = std::string(api::kAscending);
-  PageWalk walk{std::string(service_id)};
-  for (int pages = 0;; ++pages) {
-    if (pages >= options_.max_pages) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "list connections of service ", service_id, ": still more after ", pages,
-          " pages; giving up (the API keeps answering full pages)"));
-    }
-    const int64_t offset = walk.offset;
-    absl::StatusOr<Page> page = ListPage(service_id, walk_filter, offset, kMaxPageSize, {deadline});
-    // Past the end: a strict API refuses an offset that is not below the
-    // number of matches, a lenient one answers an empty page. Either way the
-    // set shrank since the last page, and connections not seen yet may now
-    // sit before this offset: look again from where the set now ends.
-    const bool past_end =
-        offset > 0 && (page.ok() ? page->connections.empty()
-                                 : HasApiCode(page.status(), api::codes::kInvalidOffset));
-    if (!page.ok() && !past_end) return page.status();
-    if (past_end) {
-      const int64_t count = page.ok() ? page->total_count : -1;
-      absl::Status stepped = walk.StepBack(count >= 0 ? std::min(offset, count) : offset);
-      if (!stepped.ok()) return stepped;
-      continue;
-    }
-    const std::vector<Connection>& items = page->connections;
+  // What every walk so far saw, by id (the latest sighting wins). A walk can
+  // miss connections when the API orders equal creation times differently
+  // from one page to the next; walking again finds them.
+  std::vector<Connection> all;
+  std::map<std::string, size_t> index;
+  int64_t total_count = -1;
+  int fruitless = 0;
+  for (int walks = 1;; ++walks) {
+    absl::StatusOr<PageWalk> walk = WalkOnce(*this, service_id, walk_filter, deadline);
+    if (!walk.ok()) return walk.status();
     size_t added = 0;
-    if (!walk.Absorb(items, added)) {
-      // More than kOverlap deletions since the last page: items between the
-      // pages may have been skipped. Look again from further back.
-      absl::Status stepped = walk.StepBack(offset);
-      if (!stepped.ok()) return stepped;
-      continue;
+    for (Connection& c : walk->all) {
+      auto [it, fresh] = index.emplace(c.id, all.size());
+      if (fresh) {
+        all.push_back(std::move(c));
+        ++added;
+      } else {
+        all[it->second] = std::move(c);
+      }
     }
-    const int64_t end = offset + static_cast<int64_t>(items.size());
-    // A short page ends the walk, and so does one that adds nothing new (a
-    // server repeating itself would otherwise be walked forever).
-    if (items.size() < static_cast<size_t>(kMaxPageSize) || added == 0) break;
-    if (page->total_count >= 0 && end >= page->total_count) break;
-    walk.offset = end - kOverlap;
+    total_count = walk->total_count;
+    // Connections deleted during the walks stay counted: only fewer than
+    // the API counts means some were missed.
+    if (total_count < 0 || static_cast<int64_t>(all.size()) >= total_count) break;
+    fruitless = added == 0 ? fruitless + 1 : 0;
+    if (walks >= kMaxWalks || fruitless >= 2 || absl::Now() >= deadline) {
+      return absl::UnavailableError(absl::StrCat(
+          "list connections of service ", service_id, ": the API counts ", total_count,
+          " connections (total_count) but ", walks, " walks over its pages listed only ",
+          all.size(),
+          "; its pages do not add up (a page size below the one asked for, or "
+          "an order that changes between calls), so no partial list is returned; try again"));
+    }
+    core::LogInfo("listing incomplete; walking the pages again",
+                  {{"service_id", std::string(service_id)},
+                   {"listed", absl::StrCat(all.size())},
+                   {"total_count", absl::StrCat(total_count)}});
   }
-  if (filter.sort_key != api::kSortByCreation || filter.sort_dir != api::kAscending) {
-    OrderAsAsked(filter, walk.all);
-  }
-  return std::move(walk.all);
+  OrderAsAsked(filter, all);
+  return all;
 }
 
 absl::StatusOr<std::optional<Connection>> VpcepClient::GetConnection(
@@ -374,6 +459,17 @@ absl::StatusOr<std::optional<Connection>> VpcepClient::GetConnection(
   if (!page.ok()) return page.status();
   for (Connection& c : page->connections) {
     if (c.id == endpoint_id) return std::optional<Connection>(std::move(c));
+  }
+  // Absence is proven only by an answer that holds to the filter: no other
+  // endpoint's connection, and no count of matches it does not show.
+  if (!page->connections.empty()) {
+    return IgnoredFilter(service_id, filter, page->connections.front());
+  }
+  if (page->total_count > 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("list connections of service ", service_id, ": asked for endpoint ",
+                     endpoint_id, ", the API counts ", page->total_count,
+                     " matches (total_count) but shows none, so its answer cannot be trusted"));
   }
   return std::optional<Connection>();
 }

@@ -112,14 +112,20 @@ class VpcepClient {
 
   // Every connection of the service matching `filter`, across all pages.
   // Pages are walked in ascending creation order (connections created
-  // meanwhile land behind the walk) and de-duplicated by id; the result is
-  // then ordered as the filter asks. `deadline` bounds the whole walk.
+  // meanwhile land behind the walk) and de-duplicated by id, up to the API's
+  // total_count (not to the first short page). A walk that lists fewer
+  // connections than total_count is repeated, keeping what earlier walks saw;
+  // when that does not reach it, or the API ignored a filter, the result is
+  // an error, never a short list. The result is ordered as the filter asks,
+  // equal keys by id. `deadline` bounds the whole listing.
   absl::StatusOr<std::vector<Connection>> ListConnections(
       absl::string_view service_id, const ListFilter& filter,
       absl::Time deadline = absl::InfiniteFuture()) const;
 
   // The connection of one endpoint, asked by id: an exact answer (nullopt
-  // when the service has no connection of that endpoint).
+  // when the service has no connection of that endpoint). An answer that
+  // ignored the id filter, or counts matches it does not show, proves no
+  // absence: FailedPrecondition.
   absl::StatusOr<std::optional<Connection>> GetConnection(absl::string_view service_id,
                                                           absl::string_view endpoint_id,
                                                           const CallOptions& call = {}) const;

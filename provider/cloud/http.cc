@@ -1,6 +1,8 @@
 #include "provider/cloud/http.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -159,6 +161,18 @@ absl::StatusOr<std::string> HostOf(const std::string& url) {
   return host;
 }
 
+// Whether `host` (as HostOf returns it) names this machine: an address in
+// 127.0.0.0/8, ::1, or localhost and its subdomains, which libcurl resolves
+// to the loopback address itself.
+bool IsLoopback(absl::string_view host) {
+  std::string h = absl::AsciiStrToLower(absl::StripSuffix(absl::StripPrefix(host, "["), "]"));
+  if (h == "localhost" || absl::EndsWith(h, ".localhost") || h == "::1") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, h.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
 size_t WriteBody(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<CurlTransfer*>(user);
   size_t n = size * count;
@@ -218,9 +232,14 @@ void SetTls(Options& o, const HttpOptions& options) {
   o.Set(CURLOPT_PROXY_CAPATH, dir);
 }
 
-CURLcode SetUp(CurlTransfer& t, const HttpRequest& request, const HttpOptions& options) {
+CURLcode SetUp(CurlTransfer& t, const HttpRequest& request, const HttpOptions& options,
+               bool loopback) {
   Options o(t.easy);
   o.Set(CURLOPT_URL, request.url.c_str());
+  // A proxy would carry the token in clear to another host, for a server
+  // that is on this one: plain-http loopback endpoints go direct ("" turns
+  // off the proxy variables too).
+  if (loopback && absl::StartsWithIgnoreCase(request.url, "http://")) o.Set(CURLOPT_PROXY, "");
   o.Set(CURLOPT_PROTOCOLS_STR, "http,https");
   o.Set(CURLOPT_FOLLOWLOCATION, 0L);
   o.Set(CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for DNS timeouts: other threads run
@@ -250,6 +269,11 @@ CURLcode SetUp(CurlTransfer& t, const HttpRequest& request, const HttpOptions& o
     o.Set(CURLOPT_HTTPGET, 1L);
   } else {
     o.Set(CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    // libcurl sends a request again by itself when a reused connection turns
+    // out dead before any answer, even after the server acted on it. An
+    // action (POST) goes out once per decision of the provider, so it takes
+    // a connection of its own; a lost answer is checked, never resent blind.
+    if (request.method == "POST") o.Set(CURLOPT_FRESH_CONNECT, 1L);
     o.Set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     o.Set(CURLOPT_POSTFIELDS, request.body.data());
   }
@@ -425,7 +449,7 @@ absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   t.max_body = options_.max_body_bytes;
   t.easy = curl_easy_init();
   if (t.easy == nullptr) return absl::InternalError(absl::StrCat(where, ": curl_easy_init failed"));
-  if (CURLcode rc = SetUp(t, request, options_); rc != CURLE_OK) {
+  if (CURLcode rc = SetUp(t, request, options_, IsLoopback(*host)); rc != CURLE_OK) {
     return absl::InternalError(absl::StrCat(where, ": ", Describe(rc, t.error)));
   }
   {

@@ -57,7 +57,8 @@ struct HttpOptions {
   size_t max_body_bytes = 16 << 20;  // larger responses fail while arriving
   // CA settings from SSL_CERT_FILE / SSL_CERT_DIR, which libcurl does not
   // read itself. Proxies need nothing here: libcurl reads https_proxy,
-  // http_proxy and no_proxy on every request.
+  // http_proxy and no_proxy on every request (a plain-http loopback URL
+  // never goes through one).
   static HttpOptions FromEnvironment();
 };
 
@@ -66,7 +67,9 @@ struct HttpOptions {
 // curl multi handle for all requests, so connections, DNS answers, TLS
 // sessions and the loaded CA store are shared by every caller; a stop wakes
 // the worker, which drops the transfer at once (also mid-connect or
-// mid-handshake).
+// mid-handshake). A POST always opens a connection of its own: libcurl
+// would otherwise send it again by itself when a reused connection dies
+// before the answer.
 class CurlTransport : public HttpTransport {
  public:
   explicit CurlTransport(HttpOptions options);

@@ -92,8 +92,10 @@ ListCoalescer::Fetched ServiceWatcher::FetchFirstPage(const std::string& service
       FetchPage(service_id, oldest_first, kMaxPageSize, deadline, &Stats::listings);
   if (!s.ok()) return s.status();
   const int64_t got = static_cast<int64_t>(s->connections.size());
-  // All of it in one answer: a snapshot.
-  s->complete = s->total_count >= 0 ? s->total_count <= got : got < kMaxPageSize;
+  // All of it in one answer, by the answer's own count: a snapshot. A full
+  // page is never one (a total_count that merely counts the page would pass
+  // for the service), nor is a page whose count is missing or disagrees.
+  s->complete = s->total_count == got && got < kMaxPageSize;
   std::lock_guard<std::mutex> lock(mu_);
   services_[service_id].large = !s->complete;
   return s;

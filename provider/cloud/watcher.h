@@ -3,8 +3,10 @@
 //
 // Evidence rules (a connection is declared gone only on exact evidence):
 //  - a listing that holds the whole service in one answer is a snapshot: what
-//    it lacks is absent;
-//  - a call filtered by endpoint id is exact for that endpoint;
+//    it lacks is absent. Only a self-consistent answer counts: a page shorter
+//    than asked whose total_count equals its item count;
+//  - a call filtered by endpoint id is exact for that endpoint, when the
+//    answer holds to the filter (client.h, GetConnection);
 //  - a listing of several pages can shift while it is read, so an item
 //    missing from it proves nothing; only presence counts.
 //

@@ -46,6 +46,9 @@ Dispatcher::Dispatcher(Provider& provider) : provider_(provider) {
   for (DataSource* d : provider_.DataSources()) {
     data_sources_.emplace(std::string(d->TypeName()), d);
   }
+  for (core::ListResource* l : provider_.ListResources()) {
+    list_resources_.emplace(std::string(l->TypeName()), l);
+  }
 }
 
 ProviderSchemas Dispatcher::GetSchemas() const {
@@ -53,7 +56,30 @@ ProviderSchemas Dispatcher::GetSchemas() const {
   out.provider = &provider_.GetSchema();
   for (const auto& [name, r] : resources_) out.resources.emplace(name, &r->GetSchema());
   for (const auto& [name, d] : data_sources_) out.data_sources.emplace(name, &d->GetSchema());
+  for (const auto& [name, l] : list_resources_) out.list_resources.emplace(name, &l->GetSchema());
   return out;
+}
+
+ProviderMetadata Dispatcher::GetMetadata() const {
+  ProviderMetadata out;
+  for (const auto& entry : resources_) out.resources.push_back(entry.first);
+  for (const auto& entry : data_sources_) out.data_sources.push_back(entry.first);
+  for (const auto& entry : list_resources_) out.list_resources.push_back(entry.first);
+  return out;
+}
+
+std::map<std::string, const IdentitySchema*> Dispatcher::GetIdentitySchemas() const {
+  std::map<std::string, const IdentitySchema*> out;
+  for (const auto& [name, r] : resources_) {
+    if (const IdentitySchema* s = r->GetIdentitySchema(); s != nullptr) out.emplace(name, s);
+  }
+  return out;
+}
+
+std::string Dispatcher::EncodeIdentity(const Resource& r, const Value& state) {
+  const IdentitySchema* schema = r.GetIdentitySchema();
+  if (schema == nullptr || state.is_null()) return "";
+  return EncodeMsgpack(IdentityFromState(*schema, state), IdentityType(*schema));
 }
 
 Resource* Dispatcher::FindResource(absl::string_view type, Diagnostics& diags) const {
@@ -61,6 +87,17 @@ Resource* Dispatcher::FindResource(absl::string_view type, Diagnostics& diags) c
   if (it == resources_.end()) {
     diags.AddError("Unknown resource type",
                    absl::StrCat("This provider has no resource type \"", type, "\"."));
+    return nullptr;
+  }
+  return it->second;
+}
+
+core::ListResource* Dispatcher::FindListResource(absl::string_view type,
+                                                Diagnostics& diags) const {
+  auto it = list_resources_.find(type);
+  if (it == list_resources_.end()) {
+    diags.AddError("Unknown list resource",
+                   absl::StrCat("This provider has no list resource \"", type, "\"."));
     return nullptr;
   }
   return it->second;
@@ -162,6 +199,7 @@ EncodedResult Dispatcher::ReadResource(absl::string_view type, const WireValue& 
   r->Read(req, resp);
   RequireWhollyKnown(resp.new_state, "refreshed state", resp.diags);
   out.msgpack = EncodeMsgpack(resp.new_state, t);
+  if (resp.new_state.is_wholly_known()) out.identity_msgpack = EncodeIdentity(*r, resp.new_state);
   out.private_data = std::move(resp.private_data);
   out.diags = std::move(resp.diags);
   return out;
@@ -184,6 +222,11 @@ PlanResult Dispatcher::PlanResourceChange(absl::string_view type, const WireValu
   PlanResponse resp;
   PlanChange(*r, req, resp);
   out.planned_msgpack = EncodeMsgpack(resp.planned_state, t);
+  // A destroy keeps the identity it had; Terraform rejects unknown identity
+  // attributes except on create and replace, where they can only come from
+  // unknown configuration.
+  out.identity_msgpack =
+      EncodeIdentity(*r, resp.planned_state.is_null() ? req.prior_state : resp.planned_state);
   out.requires_replace = std::move(resp.requires_replace);
   out.planned_private = std::move(resp.planned_private);
   out.diags = std::move(resp.diags);
@@ -212,25 +255,116 @@ EncodedResult Dispatcher::ApplyResourceChange(absl::string_view type, const Wire
   ApplyChange(*r, req, resp);
   RequireWhollyKnown(resp.new_state, "new state", resp.diags);
   out.msgpack = EncodeMsgpack(resp.new_state, t);
+  if (resp.new_state.is_wholly_known()) out.identity_msgpack = EncodeIdentity(*r, resp.new_state);
   out.private_data = std::move(resp.private_data);
   out.diags = std::move(resp.diags);
   return out;
 }
 
-ImportResult Dispatcher::ImportResourceState(absl::string_view type, absl::string_view id) {
+ImportResult Dispatcher::ImportResourceState(absl::string_view type, absl::string_view id,
+                                             const WireValue& identity) {
   ImportResult out;
   Resource* r = FindResource(type, out.diags);
   if (r == nullptr) return out;
   Type t = ImpliedType(r->GetSchema().block);
-  ImportRequest req{std::string(id)};
+  ImportRequest req{std::string(id), Value::Null(Type::Dynamic())};
+  if (id.empty()) {
+    const IdentitySchema* schema = r->GetIdentitySchema();
+    if (schema == nullptr) {
+      out.diags.AddError("Import by identity not supported",
+                         absl::StrCat(type, " has no resource identity: import it by id."));
+      return out;
+    }
+    if (!Decode(identity, IdentityType(*schema), "import identity", req.identity, out.diags)) {
+      return out;
+    }
+  }
   ImportResponse resp;
   r->Import(req, resp);
   out.diags = std::move(resp.diags);
   if (!out.diags.HasError() && !resp.state.is_null()) {
-    out.resources.push_back(
-        {std::string(type), EncodeMsgpack(resp.state, t), std::move(resp.private_data)});
+    out.resources.push_back({std::string(type), EncodeMsgpack(resp.state, t),
+                             std::move(resp.private_data), EncodeIdentity(*r, resp.state)});
   }
   return out;
+}
+
+EncodedResult Dispatcher::UpgradeResourceIdentity(absl::string_view type, int64_t version,
+                                                  absl::string_view raw_json) {
+  EncodedResult out;
+  Resource* r = FindResource(type, out.diags);
+  if (r == nullptr) return out;
+  const IdentitySchema* schema = r->GetIdentitySchema();
+  if (schema == nullptr) {
+    out.diags.AddError("No resource identity",
+                       absl::StrCat(type, " has no resource identity to upgrade."));
+    return out;
+  }
+  absl::StatusOr<Value> v = UpgradeIdentityJson(*schema, version, raw_json);
+  if (!v.ok()) {
+    out.diags.AddError("Unable to upgrade resource identity",
+                       absl::StrCat("The stored identity of ", type,
+                                    " could not be read: ", v.status().message()));
+    return out;
+  }
+  out.identity_msgpack = EncodeMsgpack(*v, IdentityType(*schema));
+  return out;
+}
+
+EncodedResult Dispatcher::GenerateResourceConfig(absl::string_view type, const WireValue& state) {
+  EncodedResult out;
+  Resource* r = FindResource(type, out.diags);
+  if (r == nullptr) return out;
+  Type t = ImpliedType(r->GetSchema().block);
+  Value v;
+  if (!Decode(state, t, "state", v, out.diags)) return out;
+  Value config = r->GenerateConfig(v, out.diags);
+  if (!out.diags.HasError()) out.msgpack = EncodeMsgpack(config, t);
+  return out;
+}
+
+Diagnostics Dispatcher::ValidateListResourceConfig(absl::string_view type,
+                                                   const WireValue& config) const {
+  Diagnostics diags;
+  core::ListResource* l = FindListResource(type, diags);
+  Value v;
+  if (l != nullptr &&
+      Decode(config, ImpliedType(l->GetSchema().block), "list configuration", v, diags)) {
+    l->ValidateConfig(v, diags);
+  }
+  return diags;
+}
+
+Diagnostics Dispatcher::ListResource(absl::string_view type, const WireValue& config,
+                                     bool include_resource, int64_t limit,
+                                     const std::function<bool(ListEvent)>& emit) {
+  Diagnostics diags;
+  core::ListResource* l = FindListResource(type, diags);
+  if (l == nullptr) return diags;
+  Resource* r = FindResource(type, diags);
+  if (r == nullptr || r->GetIdentitySchema() == nullptr) {
+    if (r != nullptr) diags.AddError("Missing identity", absl::StrCat(type, " has no identity."));
+    return diags;
+  }
+  ListRequest req;
+  if (!Decode(config, ImpliedType(l->GetSchema().block), "list configuration", req.config,
+              diags)) {
+    return diags;
+  }
+  l->ValidateConfig(req.config, diags);
+  if (diags.HasError() || limit <= 0) return diags;
+  req.include_resource = include_resource;
+  req.limit = limit;
+  const Type t = ImpliedType(r->GetSchema().block);
+  int64_t sent = 0;
+  l->List(req, [&](ListResult found) {
+    ListEvent event;
+    event.identity_msgpack = EncodeIdentity(*r, found.state);
+    event.display_name = std::move(found.display_name);
+    if (include_resource) event.resource_msgpack = EncodeMsgpack(found.state, t);
+    return emit(std::move(event)) && ++sent < limit;
+  }, diags);
+  return diags;
 }
 
 EncodedResult Dispatcher::ReadDataSource(absl::string_view type, const WireValue& config) {

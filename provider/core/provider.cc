@@ -88,6 +88,17 @@ void Resource::Import(const ImportRequest&, ImportResponse& resp) {
                       std::string(TypeName()) + " does not support import.");
 }
 
+Value Resource::GenerateConfig(const Value& state, Diagnostics&) const {
+  if (state.is_null() || !state.is_known()) return state;
+  Value config = state;
+  for (const Attribute& a : GetSchema().block.attributes) {
+    if (a.computed && !a.optional) config = config.WithAttr(a.name, Value::Null(a.type));
+  }
+  return config;
+}
+
+void ListResource::ValidateConfig(const Value&, Diagnostics&) const {}
+
 void PlanChange(Resource& resource, const PlanRequest& req, PlanResponse& resp) {
   PlanFromSchema(resource.GetSchema(), req, resp);
   resource.ModifyPlan(req, resp);

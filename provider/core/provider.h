@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "provider/core/diagnostics.h"
+#include "provider/core/identity.h"
+#include "provider/core/list.h"
 #include "provider/core/schema.h"
 #include "provider/core/stop.h"
 #include "provider/core/value.h"
@@ -95,7 +97,8 @@ struct DeleteResponse {
 };
 
 struct ImportRequest {
-  std::string id;
+  std::string id;  // empty when importing by identity
+  Value identity;  // null when importing by id
 };
 struct ImportResponse {
   Value state;  // may be partial; Terraform reads it next
@@ -125,6 +128,11 @@ class Resource {
   // Default: nothing to remove remotely; the object leaves state.
   virtual void Delete(const DeleteRequest& req, DeleteResponse& resp);
   virtual void Import(const ImportRequest& req, ImportResponse& resp);
+  // The identity schema (see identity.h); nullptr when the type has none.
+  virtual const IdentitySchema* GetIdentitySchema() const { return nullptr; }
+  // GenerateResourceConfig: the configuration that adopts the object `state`.
+  // Default: the state without its computed-only attributes.
+  virtual Value GenerateConfig(const Value& state, Diagnostics& diags) const;
 };
 
 // PlanResourceChange: PlanFromSchema, then the resource's ModifyPlan.
@@ -157,6 +165,7 @@ class Provider {
 
   virtual std::vector<Resource*> Resources() = 0;
   virtual std::vector<DataSource*> DataSources() = 0;
+  virtual std::vector<ListResource*> ListResources() { return {}; }
 
   // Raised by StopProvider; operations poll or sleep through it.
   StopSignal& stop() { return stop_; }

@@ -4,6 +4,9 @@
 #ifndef VPCEP_PROVIDER_PROTOCOL_CONVERT_H_
 #define VPCEP_PROVIDER_PROTOCOL_CONVERT_H_
 
+#include <string>
+#include <utility>
+
 #include "provider/core/diagnostics.h"
 #include "provider/core/dispatcher.h"
 #include "provider/core/schema.h"
@@ -81,6 +84,36 @@ void SchemaToProto(const core::Schema& schema, ProtoSchema* out) {
   BlockToProto(schema.block, out->mutable_block());
 }
 
+// What this provider offers beyond the core protocol, in GetProviderSchema
+// and GetMetadata alike.
+template <typename ProtoCapabilities>
+void CapabilitiesToProto(ProtoCapabilities* out) {
+  // Every RPC here works without a GetProviderSchema first in the same process.
+  out->set_get_provider_schema_optional(true);
+  // Destroys are planned too, so that a plan can say who loses access.
+  out->set_plan_destroy(true);
+  out->set_generate_resource_config(true);
+}
+
+template <typename ProtoIdentitySchema>
+void IdentitySchemaToProto(const core::IdentitySchema& schema, ProtoIdentitySchema* out) {
+  out->set_version(schema.version);
+  for (const core::IdentityAttribute& a : schema.attributes) {
+    auto* pa = out->add_identity_attributes();
+    pa->set_name(a.name);
+    pa->set_type(a.type.ToJson());
+    pa->set_description(a.description);
+    pa->set_required_for_import(a.required_for_import);
+    pa->set_optional_for_import(a.optional_for_import);
+  }
+}
+
+// Sets `out` (a ResourceIdentityData) unless there is no identity.
+template <typename ProtoIdentityData>
+void IdentityToProto(std::string msgpack, ProtoIdentityData* out) {
+  out->mutable_identity_data()->set_msgpack(std::move(msgpack));
+}
+
 // Fills a GetProviderSchema.Response of either protocol.
 template <typename Response>
 void SchemasToProto(const core::ProviderSchemas& schemas, Response* out) {
@@ -91,8 +124,10 @@ void SchemasToProto(const core::ProviderSchemas& schemas, Response* out) {
   for (const auto& [name, s] : schemas.data_sources) {
     SchemaToProto(*s, &(*out->mutable_data_source_schemas())[name]);
   }
-  // Every RPC here works without a GetProviderSchema first in the same process.
-  out->mutable_server_capabilities()->set_get_provider_schema_optional(true);
+  for (const auto& [name, s] : schemas.list_resources) {
+    SchemaToProto(*s, &(*out->mutable_list_resource_schemas())[name]);
+  }
+  CapabilitiesToProto(out->mutable_server_capabilities());
 }
 
 }  // namespace vpcep::protocol

@@ -14,6 +14,32 @@ class ProviderV6 final : public pb::Provider::Service {
  public:
   explicit ProviderV6(core::Dispatcher& d) : d_(d) {}
 
+  Status GetMetadata(ServerContext*, const pb::ProviderMetadata::Request*,
+                     pb::ProviderMetadata::Response* resp) override {
+    return HandleGetMetadata(d_, resp);
+  }
+  Status GetResourceIdentitySchemas(ServerContext*,
+                                    const pb::GetResourceIdentitySchemas::Request*,
+                                    pb::GetResourceIdentitySchemas::Response* resp) override {
+    return HandleGetResourceIdentitySchemas(d_, resp);
+  }
+  Status UpgradeResourceIdentity(ServerContext*, const pb::UpgradeResourceIdentity::Request* req,
+                                 pb::UpgradeResourceIdentity::Response* resp) override {
+    return HandleUpgradeResourceIdentity(d_, req, resp);
+  }
+  Status GenerateResourceConfig(ServerContext*, const pb::GenerateResourceConfig::Request* req,
+                                pb::GenerateResourceConfig::Response* resp) override {
+    return HandleGenerateResourceConfig(d_, req, resp);
+  }
+  Status ValidateListResourceConfig(ServerContext*,
+                                    const pb::ValidateListResourceConfig::Request* req,
+                                    pb::ValidateListResourceConfig::Response* resp) override {
+    return HandleValidateListResourceConfig(d_, req, resp);
+  }
+  Status ListResource(ServerContext* ctx, const pb::ListResource::Request* req,
+                      grpc::ServerWriter<pb::ListResource::Event>* writer) override {
+    return HandleListResource(d_, ctx, req, writer);
+  }
   Status GetProviderSchema(ServerContext*, const pb::GetProviderSchema::Request*,
                    pb::GetProviderSchema::Response* resp) override {
     return HandleGetSchema(d_, resp);

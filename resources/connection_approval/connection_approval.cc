@@ -15,6 +15,7 @@
 #include "provider/core/utf8.h"
 #include "resources/connection_approval/action_outcome.h"
 #include "resources/connection_approval/approve.h"
+#include "resources/connection_approval/identity.h"
 #include "resources/timeouts.h"
 #include "resources/vpcep_provider.h"
 
@@ -356,7 +357,10 @@ void ConnectionApproval::ValidateConfig(const Value& config, Diagnostics& diags)
 }
 
 void ConnectionApproval::ModifyPlan(const core::PlanRequest& req, core::PlanResponse& resp) {
-  if (req.proposed_new_state.is_null()) return;  // destroy
+  if (req.proposed_new_state.is_null()) {  // destroy
+    WarnIfDestroyRejects(ApprovalModel::FromValue(req.prior_state), resp.diags);
+    return;
+  }
   // A replacement: planned again as a create next.
   if (!req.prior_state.is_null() && !resp.requires_replace.empty()) return;
   ApprovalModel config = ApprovalModel::FromValue(req.config);
@@ -483,9 +487,7 @@ void ConnectionApproval::Delete(const core::DeleteRequest& req, core::DeleteResp
                   {{"service_id", service_id}, {"endpoint_id", endpoint_id}});
     return;
   }
-  if (prior.status.has_value() &&
-      (prior.status.value() == api::kRejected || prior.status.value() == api::kFailed ||
-       prior.status.value() == kDeletedStatus)) {
+  if (!prior.DestroySendsReject()) {
     // Not admitted, and not admittable: a reject would change nothing (or be
     // refused, for a failed connection, or find nothing, for a deleted one).
     core::LogInfo("connection not accepted: nothing to reject", {{"service_id", service_id},
@@ -518,23 +520,24 @@ void ConnectionApproval::Delete(const core::DeleteRequest& req, core::DeleteResp
 }
 
 void ConnectionApproval::Import(const core::ImportRequest& req, core::ImportResponse& resp) {
-  std::vector<std::string> parts = absl::StrSplit(req.id, '/');
+  const std::string import_id = req.id.empty() ? ImportIdFromIdentity(req.identity) : req.id;
+  std::vector<std::string> parts = absl::StrSplit(import_id, '/');
   if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
     resp.diags.AddError("Invalid import id",
-                        absl::StrCat("Expected \"<service_id>/<endpoint_id>\", got \"", req.id,
-                                     "\"."));
+                        absl::StrCat("Expected \"<service_id>/<endpoint_id>\", got \"",
+                                     import_id, "\"."));
     return;
   }
   ApprovalModel imported;
   imported.service_id = parts[0];
   imported.endpoint_id = parts[1];
-  imported.id = req.id;
+  imported.id = import_id;
   ValidateId(imported.service_id, "service_id", resp.diags);
   ValidateId(imported.endpoint_id, "endpoint_id", resp.diags);
   if (resp.diags.HasError()) return;
   absl::StatusOr<std::shared_ptr<const cloud::VpcepClient>> client = provider_.Client();
   if (client.ok() &&
-      !CheckImportable((*client)->watcher(), req.id, parts[0], parts[1], resp.diags)) {
+      !CheckImportable((*client)->watcher(), import_id, parts[0], parts[1], resp.diags)) {
     return;
   }
   resp.state = imported.ToValue(type_);

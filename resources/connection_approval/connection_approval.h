@@ -35,6 +35,9 @@ class ConnectionApproval : public core::Resource {
   void Update(const core::UpdateRequest& req, core::UpdateResponse& resp) override;
   void Delete(const core::DeleteRequest& req, core::DeleteResponse& resp) override;
   void Import(const core::ImportRequest& req, core::ImportResponse& resp) override;
+  // identity.cc
+  const core::IdentitySchema* GetIdentitySchema() const override;
+  core::Value GenerateConfig(const core::Value& state, core::Diagnostics& diags) const override;
 
  private:
   // Plans known owner, marker id and creation time for a new approval.
@@ -59,9 +62,6 @@ class ConnectionApproval : public core::Resource {
 // approvals of a service from one listing, while waits always list afresh.
 inline constexpr absl::Duration kReadListingMaxAge = absl::Seconds(10);
 
-// The `status` state records for an approval whose connection no longer
-// exists (not a status of the API).
-inline constexpr absl::string_view kDeletedStatus = "deleted";
 
 }  // namespace vpcep::resources
 

@@ -85,6 +85,13 @@ std::string ApprovalModel::Name() const {
   return absl::StrCat(service_id.value(), "/", endpoint_id.value());
 }
 
+bool ApprovalModel::DestroySendsReject() const {
+  if (!RejectsOnDelete()) return false;
+  if (!status.has_value()) return true;
+  const std::string& s = status.value();
+  return s != api::kRejected && s != api::kFailed && s != kDeletedStatus;
+}
+
 bool ApprovalModel::Accepted() const {
   return status.has_value() && status.value() == api::kAccepted;
 }

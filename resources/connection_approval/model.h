@@ -16,6 +16,10 @@
 
 namespace vpcep::resources {
 
+// The `status` state records for an approval whose connection no longer
+// exists (not a status of the API).
+inline constexpr absl::string_view kDeletedStatus = "deleted";
+
 // The `timeouts` block: Go-style durations, kept as written so that state
 // records them unchanged.
 struct ApprovalTimeouts {
@@ -60,6 +64,9 @@ struct ApprovalModel {
   bool Accepted() const;
   // Destroying the approval rejects the connection unless set false.
   bool RejectsOnDelete() const { return reject_on_delete.value_or(true); }
+  // Whether destroying it sends a reject: not when reject_on_delete is false,
+  // nor for a connection rejected, failed or deleted already.
+  bool DestroySendsReject() const;
   // The configured wait bounds; an error for text that is not a positive
   // duration, the default when unset or unknown.
   absl::StatusOr<absl::Duration> CreateTimeout() const;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/types/span.h"
+#include "provider/cloud/api_error.h"
 #include "provider/cloud/api_vocabulary.h"
 #include "provider/cloud/client.h"
 #include "resources/service_connections/model.h"
@@ -97,8 +98,13 @@ void ServiceConnections::Read(const Value& config, Value& state, core::Diagnosti
   absl::StatusOr<std::vector<cloud::Connection>> list =
       (*client)->ListConnections(service_id, m.Filter());
   if (!list.ok()) {
+    // A filter the API refused (or ignored) is what to fix, not the service.
+    std::string parameter = cloud::ListParameterAtFault(list.status());
+    std::string attribute = parameter == "id" ? "endpoint_id"
+                            : parameter.empty() ? "service_id"
+                                                : parameter;
     diags.AddStatus(absl::StrCat("Cannot list the connections of service ", service_id),
-                    list.status(), {PathStep::Attr("service_id")});
+                    list.status(), {PathStep::Attr(attribute)});
     return;
   }
   const std::string domain = m.domain_id.value_or("");

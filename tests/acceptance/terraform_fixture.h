@@ -1,5 +1,7 @@
-// The acceptance fixture: the real `terraform` (or `tofu`) CLI found on
-// PATH, the provider installed from a filesystem mirror, the simulator.
+// The acceptance fixture: the real `terraform` (or `tofu`) CLI, the provider
+// installed from a filesystem mirror, the simulator. The CLI is
+// $VPCEP_TF_CLI when set (CTest runs the suite once per CLI it found, see
+// CMakeLists.txt), else the `terraform` or `tofu` on PATH.
 #ifndef VPCEP_TESTS_ACCEPTANCE_TERRAFORM_FIXTURE_H_
 #define VPCEP_TESTS_ACCEPTANCE_TERRAFORM_FIXTURE_H_
 
@@ -48,8 +50,14 @@ struct CliResult {
 class TerraformTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    cli_ = FindOnPath("terraform");
-    if (cli_.empty()) cli_ = FindOnPath("tofu");
+    const char* chosen = std::getenv("VPCEP_TF_CLI");
+    if (chosen != nullptr && *chosen != '\0') {
+      cli_ = chosen;
+      ASSERT_EQ(access(cli_.c_str(), X_OK), 0) << "VPCEP_TF_CLI=" << cli_ << " is not executable";
+    } else {
+      cli_ = FindOnPath("terraform");
+      if (cli_.empty()) cli_ = FindOnPath("tofu");
+    }
     if (cli_.empty()) GTEST_SKIP() << "neither terraform nor tofu is on PATH: acceptance skipped";
 
     ASSERT_NO_FATAL_FAILURE(StartSimulator({"--transition-delay", "200ms"}));
@@ -77,6 +85,43 @@ class TerraformTest : public ::testing::Test {
     auto sim = SimulatorProcess::Start(VPCEP_SIM_BINARY, args);
     ASSERT_TRUE(sim.ok()) << sim.status();
     sim_ = *std::move(sim);
+  }
+
+  // "Terraform v1.15.9" or "OpenTofu v1.11.14", from `version`.
+  std::string CliVersion() {
+    if (cli_version_.empty()) {
+      SubprocessOptions sp;
+      sp.argv = {cli_, "version"};
+      sp.env = CurrentEnvironment();
+      sp.env["CHECKPOINT_DISABLE"] = "1";
+      CliResult r = Finish(Subprocess::Start(sp));
+      // The version line, past any warning about the CLI configuration.
+      for (const char* name : {"Terraform v", "OpenTofu v"}) {
+        const size_t at = r.out.find(name);
+        if (at == std::string::npos || !cli_version_.empty()) continue;
+        cli_version_ = r.out.substr(at, r.out.find('\n', at) - at);
+      }
+    }
+    return cli_version_;
+  }
+
+  // Whether the CLI is Terraform (not OpenTofu) at `major.minor` or later.
+  bool TerraformAtLeast(int major, int minor) {
+    int ma = 0, mi = 0;
+    if (std::sscanf(CliVersion().c_str(), "Terraform v%d.%d", &ma, &mi) != 2) return false;
+    return ma > major || (ma == major && mi >= minor);
+  }
+
+  // Whether the CLI, Terraform or OpenTofu (which forked from Terraform 1.5
+  // and numbers on from 1.6), is at `major.minor` or later.
+  bool CliAtLeast(int major, int minor) {
+    int ma = 0, mi = 0;
+    const std::string v = CliVersion();
+    if (std::sscanf(v.c_str(), "Terraform v%d.%d", &ma, &mi) != 2 &&
+        std::sscanf(v.c_str(), "OpenTofu v%d.%d", &ma, &mi) != 2) {
+      return false;
+    }
+    return ma > major || (ma == major && mi >= minor);
   }
 
   void TearDown() override {
@@ -160,6 +205,7 @@ class TerraformTest : public ::testing::Test {
   }
 
   std::string cli_;
+  std::string cli_version_;
   std::string dir_;
   std::unique_ptr<SimulatorProcess> sim_;
 };

@@ -145,6 +145,41 @@ TEST_F(HostileNetworkTest, ResetAfterAnAppliedReceiveOverTlsKeepsTheApprovalInSt
   std::printf("simulator stats: %s\n", stats->dump().c_str());
 }
 
+// Issue 22, item 7: the lookups before the receive leave a keep-alive
+// connection; the front applies the POST and resets. libcurl used to send the
+// POST again by itself on a fresh connection (1 POST logged, 2 received). An
+// action goes out once; its lost answer goes through the "did it land?" check.
+TEST_F(HostileNetworkTest, AnActionWhoseAnswerIsLostIsSentOnceNotResentByTheTransport) {
+  for (bool tls : {true, false}) {
+    SCOPED_TRACE(tls ? "https" : "http");
+    if (!tls) PlainFront();
+    auto before = sim_->Stats();
+    ASSERT_TRUE(before.ok()) << before.status();
+    auto service = sim_->AddService(true);
+    ASSERT_TRUE(service.ok()) << service.status();
+    auto endpoint = sim_->AddConnection(*service, "domain-a");
+    ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+    FaultyRule reset;
+    reset.match = [](const FaultyRequest& r) {
+      return r.method == "POST" && absl::StrContains(r.target, "/connections/action");
+    };
+    reset.action = Misbehaviour::kForwardThenReset;
+    reset.times = 1;
+    front_->AddRule(reset);
+    Launch();
+    RpcResult r = Create(*service, *endpoint);
+    ASSERT_FALSE(r.HasError()) << r.DiagText() << client_->process().Stderr();
+    EXPECT_EQ(r.value.Attr("status").AsString(), "accepted");
+    auto stats = sim_->Stats();
+    ASSERT_TRUE(stats.ok()) << stats.status();
+    EXPECT_EQ((*stats)["requests"].value("action", int64_t{0}) -
+                  (*before)["requests"].value("action", int64_t{0}),
+              1)
+        << "the action reached the API more than once: " << stats->dump();
+    EXPECT_EQ((*stats)["actions"].value("receive_on_accepted", int64_t{-1}), 0);
+  }
+}
+
 // An API that accepts connections and never answers: `timeouts.create` bounds
 // the whole create, every call included (it used to take 14.5 s for "1s").
 TEST_F(HostileNetworkTest, CreateTimeoutBoundsCallsToAnApiThatNeverAnswers) {

@@ -1,6 +1,7 @@
 // Provider + simulator, driven through the plugin protocol as Terraform does:
 // plan and apply create, refresh, no-change plan, drift, import, destroy.
 #include <future>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -454,6 +455,53 @@ TEST_P(LifecycleTest, StrictOffsetListingEndsCleanlyOnAFullLastPage) {
                                   Value::ObjectOf(t, {{"service_id", Value::String(*service)}}));
   ASSERT_FALSE(r.HasError()) << r.DiagText();
   EXPECT_EQ(r.value.Attr("connections").Elements().size(), 2000u);
+}
+
+// Issue 22: fronts that cap pages below the limit asked for, or order
+// connections created in the same second differently on every call, used to
+// give a short list (500, ~1,163 of 1,500) with no error.
+TEST_P(LifecycleTest, DataSourceListIsCompleteAgainstCappedPagesAndAnUnstableOrder) {
+  StartWith({"--transition-delay", "50ms", "--page-cap", "500"});
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(service.ok()) << service.status();
+  ASSERT_TRUE(sim_->Generate(*service, 1500, "accepted").ok());
+  const Type& t = driver_->DataSourceType("vpcep_service_connections");
+  const Value config = Value::ObjectOf(t, {{"service_id", Value::String(*service)}});
+  for (const char* mode : {"page_cap", "unstable_order"}) {
+    if (std::string(mode) == "unstable_order") {
+      ASSERT_TRUE(sim_->SetFaults({{"unstable_order", true}}).ok());
+    }
+    RpcResult r = driver_->ReadData("vpcep_service_connections", config);
+    ASSERT_FALSE(r.HasError()) << mode << ": " << r.DiagText();
+    std::set<std::string> ids;
+    for (const Value& c : r.value.Attr("connections").Elements()) {
+      ids.insert(c.Attr("endpoint_id").AsString());
+    }
+    EXPECT_EQ(r.value.Attr("connections").Elements().size(), 1500u) << mode;
+    EXPECT_EQ(ids.size(), 1500u) << mode;
+  }
+}
+
+// Issue 22: an accepted approval on a large service was dropped from state
+// by a refresh against a front that ignored the list call's id filter.
+TEST_P(LifecycleTest, RefreshNeverDropsAnApprovalOnAnAnswerThatIgnoredTheIdFilter) {
+  auto service = sim_->AddService(true);
+  ASSERT_TRUE(service.ok()) << service.status();
+  // In the middle: neither on the first page oldest first nor newest first.
+  ASSERT_TRUE(sim_->Generate(*service, 1200, "accepted").ok());
+  auto endpoint = sim_->AddConnection(*service, "domain-a", "accepted");
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+  ASSERT_TRUE(sim_->Generate(*service, 1300, "accepted").ok());
+  RpcResult imported = driver_->Import(kApproval, absl::StrCat(*service, "/", *endpoint));
+  ASSERT_FALSE(imported.HasError()) << imported.DiagText();
+  ASSERT_TRUE(sim_->SetFaults({{"ignore_id_filter", true}}).ok());
+  LaunchProvider();  // apply -refresh-only
+  RpcResult read = driver_->Read(kApproval, imported.value);
+  EXPECT_FALSE(read.value.is_null() && !read.HasError())
+      << "dropped from state on an answer that ignored the id filter";
+  if (read.HasError()) {
+    EXPECT_THAT(read.DiagText(), HasSubstr("ignored the filter"));
+  }
 }
 
 TEST_P(LifecycleTest, DataSourceListsAndFiltersConnections) {

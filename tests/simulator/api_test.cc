@@ -165,6 +165,49 @@ TEST_F(ApiTest, StrictOffsetRefusesAnOffsetPastTheMatches) {
   EXPECT_EQ(Post("/admin/faults", {{"strict_offset", "yes"}}).status, 400);
 }
 
+// The misbehaving fronts (README "Misbehaving fronts"): each mode on its own.
+TEST_F(ApiTest, PageCapServesShortPagesAndCountsAll) {
+  AddMany(25);
+  ASSERT_EQ(Post("/admin/faults", {{"page_cap", 7}}).status, 200);
+  EXPECT_EQ(Get("/admin/faults").body["page_cap"], 7);
+  HttpReply page = List(kService, "limit=20&offset=0");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.body["connections"].size(), 7u);
+  EXPECT_EQ(page.body["total_count"], 25);
+  EXPECT_EQ(Post("/admin/faults", {{"page_cap", 1001}}).status, 400);
+  EXPECT_EQ(Post("/admin/faults", {{"page_cap", "7"}}).status, 400);
+}
+
+TEST_F(ApiTest, UnstableOrderShufflesEqualTimesOnEveryCall) {
+  const absl::Time same = absl::FromUnixSeconds(1700000000);
+  for (int i = 0; i < 30; ++i) {
+    AddConnection(kService, absl::StrFormat("ep-%02d", i), std::nullopt, same);
+  }
+  AddConnection(kService, "ep-newest", std::nullopt, same + absl::Seconds(1));
+  std::vector<std::string> stable = Ids(List(kService, "limit=100"));
+  EXPECT_EQ(Ids(List(kService, "limit=100")), stable) << "stable when off";
+  ASSERT_EQ(Post("/admin/faults", {{"unstable_order", true}}).status, 200);
+  std::set<std::vector<std::string>> orders;
+  for (int call = 0; call < 5; ++call) {
+    std::vector<std::string> ids = Ids(List(kService, "limit=100"));
+    ASSERT_EQ(ids.size(), 31u);
+    EXPECT_EQ(ids.front(), "ep-newest") << "distinct times keep their order";
+    orders.insert(ids);
+  }
+  EXPECT_GT(orders.size(), 1u) << "equal times came in the same order every call";
+}
+
+TEST_F(ApiTest, IgnoreIdFilterAnswersTheWholeService) {
+  AddMany(5);
+  EXPECT_EQ(Ids(List(kService, "id=ep-02")), std::vector<std::string>{"ep-02"});
+  ASSERT_EQ(Post("/admin/faults", {{"ignore_id_filter", true}}).status, 200);
+  HttpReply all = List(kService, "id=ep-02");
+  EXPECT_EQ(all.body["connections"].size(), 5u);
+  EXPECT_EQ(all.body["total_count"], 5);
+  ASSERT_EQ(Post("/admin/faults", json::object()).status, 200);
+  EXPECT_EQ(Get("/admin/faults").body["ignore_id_filter"], false);
+}
+
 TEST_F(ApiTest, ErrorCodeSpellingEndpoint) {
   AddConnection(kService, "ep-a");
   ASSERT_EQ(Post("/admin/faults", {{"error_code_spelling", "Endpoint"}}).status, 200);

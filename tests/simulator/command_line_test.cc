@@ -172,6 +172,27 @@ TEST(CommandLineTest, RejectsBadLoadAndVariantFlags) {
   }
 }
 
+TEST(CommandLineTest, ParsesMisbehavingFrontFlags) {
+  auto parsed =
+      ParseCommandLine({"--page-cap", "500", "--unstable-order", "--ignore-id-filter"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->options.faults.page_cap, 500);
+  EXPECT_TRUE(parsed->options.faults.unstable_order);
+  EXPECT_TRUE(parsed->options.faults.ignore_id_filter);
+  auto defaults = ParseCommandLine({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->options.faults.page_cap, 0);
+  EXPECT_FALSE(defaults->options.faults.unstable_order);
+  EXPECT_FALSE(defaults->options.faults.ignore_id_filter);
+  for (const char* bad : {"-1", "1001", "many"}) {
+    EXPECT_FALSE(ParseCommandLine({"--page-cap", bad}).ok()) << bad;
+  }
+  const std::string usage = Usage();
+  for (const char* flag : {"--page-cap", "--unstable-order", "--ignore-id-filter"}) {
+    EXPECT_NE(usage.find(flag), std::string::npos) << flag;
+  }
+}
+
 TEST(CommandLineTest, ParsesAkSkPairs) {
   auto parsed = ParseCommandLine({"--ak", "A1", "--sk", "S1", "--ak=A2", "--sk=S2"});
   ASSERT_TRUE(parsed.ok()) << parsed.status();

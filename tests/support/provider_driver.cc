@@ -1,6 +1,7 @@
 #include "tests/support/provider_driver.h"
 
 #include <chrono>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -123,6 +124,12 @@ bool RpcResult::HasError() const {
   return false;
 }
 
+std::string ListOutcome::DiagText() const {
+  RpcResult r;
+  r.diags = diags;
+  return r.DiagText();
+}
+
 std::string RpcResult::DiagText() const {
   std::vector<std::string> lines;
   for (const Diag& d : diags) {
@@ -135,6 +142,14 @@ std::string RpcResult::DiagText() const {
 }  // namespace vpcep::testing
 
 namespace vpcep::testing {
+
+// The identity in `(msg.*field)()` (a ResourceIdentityData), decoded with the
+// identity type of `type`; null when absent.
+template <typename IdentityData>
+core::Value TakeIdentity(const IdentityData& data, const core::Type& t, RpcResult& r) {
+  if (!data.has_identity_data()) return core::Value::Null(t);
+  return Take(data.identity_data().msgpack(), t, r);
+}
 
 #define VPCEP_CALL(V6MSG, V6RPC, V5MSG, V5RPC, FILL, COLLECT)                              \
   (client_.protocol() == 6                                                                 \
@@ -168,11 +183,75 @@ absl::Status ProviderDriver::LoadSchema() {
       }
       data_source_types_[name] = *t;
     }
+    for (const auto& [name, schema] : resp.list_resource_schemas()) {
+      absl::StatusOr<core::Type> t = BlockType(schema.block());
+      if (!t.ok()) {
+        status = t.status();
+        return;
+      }
+      list_config_types_[name] = *t;
+    }
   };
   RpcResult r = VPCEP_CALL(GetProviderSchema, GetProviderSchema, GetProviderSchema, GetSchema,
                            NoFill, collect);
   if (r.HasError()) return absl::InternalError(r.DiagText());
+  if (!status.ok()) return status;
+  // As Terraform 1.12+ does right after the schema.
+  auto identities = [&](const auto& resp, RpcResult&) {
+    for (const auto& [name, schema] : resp.identity_schemas()) {
+      std::map<std::string, core::Type> attrs;
+      for (const auto& a : schema.identity_attributes()) {
+        absl::StatusOr<core::Type> t = core::Type::FromJson(a.type());
+        if (!t.ok()) {
+          status = t.status();
+          return;
+        }
+        attrs.emplace(a.name(), *t);
+        identity_attributes_[name].push_back(absl::StrCat(a.name(), ":", a.type(), ":",
+                                                          a.required_for_import(), ":",
+                                                          a.optional_for_import()));
+      }
+      identity_types_[name] = core::Type::Object(std::move(attrs));
+      identity_versions_[name] = schema.version();
+    }
+  };
+  r = VPCEP_CALL(GetResourceIdentitySchemas, GetResourceIdentitySchemas,
+                 GetResourceIdentitySchemas, GetResourceIdentitySchemas, NoFill, identities);
+  if (r.HasError()) return absl::InternalError(r.DiagText());
   return status;
+}
+
+const core::Type& ProviderDriver::IdentityType(const std::string& name) const {
+  static const core::Type kDynamic;
+  auto it = identity_types_.find(name);
+  return it == identity_types_.end() ? kDynamic : it->second;
+}
+
+const core::Type& ProviderDriver::ListConfigType(const std::string& name) const {
+  static const core::Type kDynamic;
+  auto it = list_config_types_.find(name);
+  return it == list_config_types_.end() ? kDynamic : it->second;
+}
+
+int64_t ProviderDriver::IdentityVersion(const std::string& name) const {
+  auto it = identity_versions_.find(name);
+  return it == identity_versions_.end() ? -1 : it->second;
+}
+
+absl::StatusOr<Metadata> ProviderDriver::GetMetadata() {
+  Metadata m;
+  auto collect = [&](const auto& resp, RpcResult&) {
+    m.get_provider_schema_optional = resp.server_capabilities().get_provider_schema_optional();
+    m.plan_destroy = resp.server_capabilities().plan_destroy();
+    m.generate_resource_config = resp.server_capabilities().generate_resource_config();
+    for (const auto& r : resp.resources()) m.resources.push_back(r.type_name());
+    for (const auto& d : resp.data_sources()) m.data_sources.push_back(d.type_name());
+    for (const auto& l : resp.list_resources()) m.list_resources.push_back(l.type_name());
+  };
+  RpcResult r =
+      VPCEP_CALL(ProviderMetadata, GetMetadata, ProviderMetadata, GetMetadata, NoFill, collect);
+  if (r.HasError()) return absl::InternalError(r.DiagText());
+  return m;
 }
 
 const core::Type& ProviderDriver::ResourceType(const std::string& name) const {
@@ -225,6 +304,7 @@ RpcResult ProviderDriver::Plan(const std::string& type, const core::Value& prior
     req.set_prior_private(prior_private);
   };
   auto collect = [&](const auto& resp, RpcResult& r) {
+    r.identity = TakeIdentity(resp.planned_identity(), IdentityType(type), r);
     r.value = Take(resp.planned_state().msgpack(), t, r);
     r.private_data = resp.planned_private();
     for (const auto& p : resp.requires_replace()) r.requires_replace.push_back(PathText(p));
@@ -245,6 +325,7 @@ RpcResult ProviderDriver::Apply(const std::string& type, const core::Value& prio
     req.set_planned_private(planned_private);
   };
   auto collect = [&](const auto& resp, RpcResult& r) {
+    r.identity = TakeIdentity(resp.new_identity(), IdentityType(type), r);
     r.value = Take(resp.new_state().msgpack(), t, r);
     r.private_data = resp.private_();
   };
@@ -261,6 +342,7 @@ RpcResult ProviderDriver::Read(const std::string& type, const core::Value& state
     req.set_private_(private_data);
   };
   auto collect = [&](const auto& resp, RpcResult& r) {
+    r.identity = TakeIdentity(resp.new_identity(), IdentityType(type), r);
     r.value = Take(resp.new_state().msgpack(), t, r);
     r.private_data = resp.private_();
   };
@@ -278,10 +360,104 @@ RpcResult ProviderDriver::Import(const std::string& type, const std::string& id)
     if (resp.imported_resources_size() > 0) {
       r.value = Take(resp.imported_resources(0).state().msgpack(), t, r);
       r.private_data = resp.imported_resources(0).private_();
+      r.identity = TakeIdentity(resp.imported_resources(0).identity(), IdentityType(type), r);
     }
   };
   return VPCEP_CALL(ImportResourceState, ImportResourceState, ImportResourceState,
                     ImportResourceState, fill, collect);
+}
+
+RpcResult ProviderDriver::ImportByIdentity(const std::string& type, const core::Value& identity) {
+  const core::Type& t = ResourceType(type);
+  auto fill = [&](auto& req) {
+    req.set_type_name(type);
+    Put(req.mutable_identity()->mutable_identity_data(), identity, IdentityType(type));
+  };
+  auto collect = [&](const auto& resp, RpcResult& r) {
+    r.value = core::Value::Null(t);
+    if (resp.imported_resources_size() > 0) {
+      r.value = Take(resp.imported_resources(0).state().msgpack(), t, r);
+      r.private_data = resp.imported_resources(0).private_();
+      r.identity = TakeIdentity(resp.imported_resources(0).identity(), IdentityType(type), r);
+    }
+  };
+  return VPCEP_CALL(ImportResourceState, ImportResourceState, ImportResourceState,
+                    ImportResourceState, fill, collect);
+}
+
+RpcResult ProviderDriver::UpgradeIdentity(const std::string& type, int64_t version,
+                                          const std::string& json) {
+  auto fill = [&](auto& req) {
+    req.set_type_name(type);
+    req.set_version(version);
+    req.mutable_raw_identity()->set_json(json);
+  };
+  auto collect = [&](const auto& resp, RpcResult& r) {
+    r.value = TakeIdentity(resp.upgraded_identity(), IdentityType(type), r);
+  };
+  return VPCEP_CALL(UpgradeResourceIdentity, UpgradeResourceIdentity, UpgradeResourceIdentity,
+                    UpgradeResourceIdentity, fill, collect);
+}
+
+RpcResult ProviderDriver::GenerateConfig(const std::string& type, const core::Value& state) {
+  const core::Type& t = ResourceType(type);
+  auto fill = [&](auto& req) {
+    req.set_type_name(type);
+    Put(req.mutable_state(), state, t);
+  };
+  auto collect = [&](const auto& resp, RpcResult& r) {
+    r.value = Take(resp.config().msgpack(), t, r);
+  };
+  return VPCEP_CALL(GenerateResourceConfig, GenerateResourceConfig, GenerateResourceConfig,
+                    GenerateResourceConfig, fill, collect);
+}
+
+RpcResult ProviderDriver::ValidateList(const std::string& type, const core::Value& config) {
+  auto fill = [&](auto& req) {
+    req.set_type_name(type);
+    Put(req.mutable_config(), config, ListConfigType(type));
+  };
+  return VPCEP_CALL(ValidateListResourceConfig, ValidateListResourceConfig,
+                    ValidateListResourceConfig, ValidateListResourceConfig, fill, NoCollect);
+}
+
+ListOutcome ProviderDriver::List(const std::string& type, const core::Value& config,
+                                 bool include_resource, int64_t limit, int stop_after) {
+  ListOutcome out;
+  auto run = [&](auto& stub, auto tag) {
+    using Msg = decltype(tag);
+    typename Msg::Request req;
+    req.set_type_name(type);
+    Put(req.mutable_config(), config, ListConfigType(type));
+    req.set_include_resource_object(include_resource);
+    req.set_limit(limit);
+    auto ctx = Context();
+    auto reader = stub.ListResource(ctx.get(), req);
+    typename Msg::Event event;
+    while ((stop_after < 0 || static_cast<int>(out.objects.size()) < stop_after) &&
+           reader->Read(&event)) {
+      RpcResult r;
+      CollectDiags(event.diagnostic(), r);
+      out.diags.insert(out.diags.end(), r.diags.begin(), r.diags.end());
+      if (!event.has_identity()) continue;
+      ListedObject o;
+      o.identity = TakeIdentity(event.identity(), IdentityType(type), r);
+      o.display_name = event.display_name();
+      o.object = event.has_resource_object()
+                     ? Take(event.resource_object().msgpack(), ResourceType(type), r)
+                     : core::Value::Null(ResourceType(type));
+      out.objects.push_back(std::move(o));
+    }
+    if (stop_after >= 0) ctx->TryCancel();
+    grpc::Status s = reader->Finish();
+    if (!s.ok() && stop_after < 0) out.diags.push_back({true, "gRPC error", s.error_message(), ""});
+  };
+  if (client_.protocol() == 6) {
+    run(client_.v6(), tfplugin6::ListResource());
+  } else {
+    run(client_.v5(), tfplugin5::ListResource());
+  }
+  return out;
 }
 
 const core::Type& ProviderDriver::DataSourceType(const std::string& name) const {

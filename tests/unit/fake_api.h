@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <functional>
 #include <mutex>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -99,11 +100,26 @@ class FakeApi : public cloud::HttpTransport {
   // EndPoint.0010 instead of an empty page.
   bool strict_offset = false;
   bool omit_total_count = false;
+  // Misbehaviours of APIs met in the field (issue 22): pages capped below the
+  // limit asked for; connections with equal sort keys in a different order on
+  // each call; the id filter ignored; a total_count that counts the page.
+  int64_t page_cap = 0;  // 0: none
+  bool shuffle_ties = false;
+  bool ignore_id_filter = false;
+  bool total_counts_page = false;
+  // total_count counts hidden_from_pages too, as the API's count would.
+  bool count_hidden = false;
   int64_t offset_refusals = 0;
   std::vector<int64_t> offsets;  // of every list call served, in order
   int64_t calls = 0, list_calls = 0, id_calls = 0, listed_items = 0, receives = 0;
   int in_flight = 0, max_in_flight = 0;
   int64_t sequence = 0;
+
+  // Every connection created at the same moment (a bulk creation).
+  void SameCreationTime() {
+    std::lock_guard<std::mutex> lock(mu);
+    for (Conn& c : conns) c.created = 1;
+  }
 
   void AddLocked(const std::string& id, const std::string& status) {
     Conn c;
@@ -162,7 +178,13 @@ class FakeApi : public cloud::HttpTransport {
     std::vector<const Conn*> match;
     for (const Conn& c : conns) {
       if (!status.empty() && c.status != status) continue;
-      if (id.empty() ? hidden_from_pages.count(c.id) == 0 : c.id == id) match.push_back(&c);
+      if (id.empty() || ignore_id_filter ? hidden_from_pages.count(c.id) == 0 : c.id == id) {
+        match.push_back(&c);
+      }
+    }
+    if (shuffle_ties) {
+      std::mt19937 rng(static_cast<uint32_t>(list_calls));  // a new order per call, reproducible
+      std::shuffle(match.begin(), match.end(), rng);
     }
     const bool by_update = Param(url, "sort_key") == "update_at";
     const bool asc = Param(url, "sort_dir") == "asc";
@@ -179,13 +201,16 @@ class FakeApi : public cloud::HttpTransport {
     }
     std::string limit_text = Param(url, "limit");
     int64_t limit = limit_text.empty() ? 10 : std::atoll(limit_text.c_str());
+    if (page_cap > 0) limit = std::min(limit, page_cap);
     nlohmann::json items = nlohmann::json::array();
     for (int64_t i = offset; i < static_cast<int64_t>(match.size()) && i < offset + limit; ++i) {
       items.push_back(Json(*match[static_cast<size_t>(i)]));
     }
     listed_items += static_cast<int64_t>(items.size());
     nlohmann::json body{{"connections", items}};
-    if (!omit_total_count) body["total_count"] = match.size();
+    size_t total = total_counts_page ? items.size() : match.size();
+    if (count_hidden && id.empty()) total += hidden_from_pages.size();
+    if (!omit_total_count) body["total_count"] = total;
     return cloud::HttpResponse{200, {{"x-request-id", "req-list"}}, body.dump()};
   }
 };

@@ -89,7 +89,10 @@ TEST_F(ClientTest, ListWalksEveryPageOfAThousand) {
   EXPECT_EQ(transport_->requests.size(), 3u);
   EXPECT_THAT(transport_->requests[0].url,
               HasSubstr("https://vpcep.example/v1/p1/vpc-endpoint-services/svc/connections?limit=1000"));
-  EXPECT_EQ((*list)[2499].id, "ep-2499");
+  std::set<std::string> ids;
+  for (const Connection& c : *list) ids.insert(c.id);
+  EXPECT_EQ(ids.size(), 2500u);
+  EXPECT_EQ(ids.count("ep-2499"), 1u);
 }
 
 TEST_F(ClientTest, FiftyConnectionsTakeOneCall) {
@@ -296,14 +299,17 @@ TEST_F(ClientTest, EndlessPaginationStopsAtThePageCap) {
   EXPECT_EQ(endless->calls, ClientOptions{}.max_pages);
 }
 
-TEST_F(ClientTest, APageThatRepeatsItselfEndsTheWalk) {
+// The repeated page is never taken for the whole list: its total_count says
+// there is more, so the listing is an error, after a few walks.
+TEST_F(ClientTest, APageThatRepeatsItselfEndsTheWalkWithAnErrorNotAShortList) {
   auto endless = std::make_shared<EndlessPages>();
   endless->repeat = true;
   VpcepClient client({"https://x", "p"}, endless, std::make_shared<TokenAuth>("t"), &stop_);
   auto list = client.ListConnections("svc", {});
-  ASSERT_TRUE(list.ok()) << list.status();
-  EXPECT_EQ(list->size(), 1000u);
-  EXPECT_EQ(endless->calls, 2);
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(list.status().code(), absl::StatusCode::kUnavailable) << list.status();
+  EXPECT_THAT(list.status().message(), HasSubstr("listed only 1000"));
+  EXPECT_LE(endless->calls, 6) << "walks that add nothing are not repeated";
 }
 
 TEST_F(ClientTest, TheDeadlineBoundsAWalk) {
@@ -365,6 +371,38 @@ TEST(RequestBody, DescriptionThatIsNotUtf8IsSentWithReplacementsNotThrown) {
   EXPECT_EQ(body["connections"][0]["description"], "caf" + kFffd);
   auto acted = client.Act("svc", "receive", "ep-\xFF");
   ASSERT_TRUE(acted.ok()) << acted.status();
+}
+
+// A by-id answer proves absence only when it holds to the filter: one that
+// lists other endpoints' connections (the filter ignored), or counts matches
+// it does not show, is an error, not "no such connection".
+TEST(ByIdAnswer, ThatIgnoredTheIdFilterProvesNoAbsence) {
+  auto api = std::make_shared<FakeApi>();
+  api->AddConnections(1201, "accepted");
+  api->ignore_id_filter = true;
+  ClientOptions o;
+  o.endpoint = "https://vpcep.example";
+  VpcepClient client(o, api, std::make_shared<TokenAuth>("t"), nullptr);
+  // Newest first: ep-1200 is on the first page, ep-100 is not.
+  auto present = client.GetConnection("svc", "ep-1200");
+  ASSERT_TRUE(present.ok()) << present.status();
+  EXPECT_TRUE(present->has_value());
+  auto missing = client.GetConnection("svc", "ep-100");
+  ASSERT_FALSE(missing.ok()) << "absence taken from an answer that ignored the id filter";
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(missing.status().message(), HasSubstr("ignored the filter"));
+  EXPECT_THAT(missing.status().message(), HasSubstr("request id req-list"));
+}
+
+TEST(ByIdAnswer, ThatCountsMatchesItDoesNotShowProvesNoAbsence) {
+  auto api = std::make_shared<FixedApi>(
+      HttpResponse{200, {{"x-request-id", "req-1"}}, R"({"connections":[],"total_count":1})"});
+  ClientOptions o;
+  o.endpoint = "https://vpcep.example";
+  VpcepClient client(o, api, std::make_shared<TokenAuth>("t"), nullptr);
+  auto found = client.GetConnection("svc", "ep-1");
+  ASSERT_FALSE(found.ok());
+  EXPECT_EQ(found.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 // Walking every page of a listing at its edges (vpcep-api.md, "List
@@ -448,6 +486,66 @@ TEST_P(ListWalkTest, ASetShrinkingPastTheNextOffsetLosesNoSurvivor) {
   // pages proves nothing about absence (only an exact call does).
   for (int i = 0; i < 900; ++i) EXPECT_EQ(ids.count(absl::StrCat("ep-", i)), 1u) << i;
 }
+
+// Against an API that reports total_count, strict or lenient about offsets
+// past the end: the count tells a short listing.
+class CountedWalkTest : public ListWalkTest {};
+
+// An API that serves at most 500 per page (total_count 1,500): the walk goes
+// on to total_count, not to the first page shorter than asked.
+TEST_P(CountedWalkTest, PagesCappedBelowTheLimitAskedForAreAllWalked) {
+  api_->AddConnections(1500);
+  api_->page_cap = 500;
+  EXPECT_EQ(Walk().size(), 1500u);
+  EXPECT_LE(api_->list_calls, 5);
+}
+
+// 1,500 connections created in the same second, which the API orders
+// differently on every call: every one is listed, once, and two listings
+// come back in the same order.
+TEST_P(CountedWalkTest, EqualCreationTimesInAnUnstableOrderAreAllListedOnceInAStableOrder) {
+  api_->AddConnections(1500);
+  api_->SameCreationTime();
+  api_->shuffle_ties = true;
+  EXPECT_EQ(Walk().size(), 1500u);
+  auto first = client_->ListConnections("svc", {});
+  auto second = client_->ListConnections("svc", {});
+  ASSERT_TRUE(first.ok() && second.ok());
+  ASSERT_EQ(first->size(), second->size());
+  for (size_t i = 0; i < first->size(); ++i) ASSERT_EQ((*first)[i].id, (*second)[i].id) << i;
+}
+
+// Fewer connections than total_count however often the pages are walked: an
+// error that says so, never the short list.
+TEST_P(CountedWalkTest, AListingShortOfTotalCountIsAnErrorNotAShortList) {
+  api_->AddConnections(1500);
+  api_->hidden_from_pages = {"ep-7", "ep-1234"};
+  api_->count_hidden = true;
+  absl::StatusOr<std::vector<Connection>> all = client_->ListConnections("svc", {});
+  ASSERT_FALSE(all.ok()) << all->size() << " listed";
+  EXPECT_EQ(all.status().code(), absl::StatusCode::kUnavailable) << all.status();
+  EXPECT_THAT(all.status().message(), HasSubstr("counts 1500 connections (total_count)"));
+  EXPECT_THAT(all.status().message(), HasSubstr("listed only 1498"));
+  EXPECT_LE(api_->list_calls, 3 * 3) << "walks that add nothing are not repeated";
+}
+
+// An answer holding connections the filter excludes: the API ignored it.
+TEST_P(ListWalkTest, AListingThatIgnoredTheIdFilterIsAnError) {
+  api_->AddConnections(3);
+  api_->ignore_id_filter = true;
+  ListFilter f;
+  f.endpoint_id = "ep-1";
+  absl::StatusOr<std::vector<Connection>> all = client_->ListConnections("svc", f);
+  ASSERT_FALSE(all.ok());
+  EXPECT_THAT(all.status().message(), HasSubstr("ignored the filter"));
+  EXPECT_EQ(ListParameterAtFault(all.status()), "id");
+}
+
+INSTANTIATE_TEST_SUITE_P(Edges, CountedWalkTest,
+                         ::testing::Values(Edge{true, false}, Edge{false, false}),
+                         [](const ::testing::TestParamInfo<Edge>& info) {
+                           return std::string(info.param.strict_offset ? "Strict" : "Lenient");
+                         });
 
 INSTANTIATE_TEST_SUITE_P(Edges, ListWalkTest,
                          ::testing::Values(Edge{true, false}, Edge{false, false},

@@ -1,5 +1,7 @@
 // CurlTransport against local servers: round trips, connection reuse, errors,
 // stop, timeouts, body cap, TLS verification and proxies.
+#include "provider/cloud/http.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/pem.h>
@@ -18,13 +20,13 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
-#include "provider/cloud/http.h"
 #include "provider/plugin/certificate.h"
 #include "resources/vpcep_provider.h"
 
@@ -424,7 +426,9 @@ TEST_F(HttpTransport, PlainRequestsGoThroughTheProxy) {
   EXPECT_EQ(seen[0], url) << "a proxy gets the absolute URL";
 }
 
-// A proxy and an origin server; tells which of them answered.
+// A proxy, and hosts under the reserved .invalid domain that no resolver
+// knows: a request that goes direct fails to resolve, one that goes through
+// the proxy gets its answer. (Loopback hosts never use the proxy, below.)
 class NoProxyTest : public HttpTransport {
  protected:
   void SetUp() override {
@@ -433,39 +437,63 @@ class NoProxyTest : public HttpTransport {
       res.set_content("via proxy", "text/plain");
     });
     proxy_.Start();
-    origin_.server.Get("/", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content("direct", "text/plain");
-    });
-    origin_.Start();
     Set("http_proxy", proxy_.Url("").c_str());
   }
   std::string Via(const std::string& no_proxy, const std::string& host) {
     ScopedEnv env("NO_PROXY", no_proxy.c_str());
     CurlTransport transport(HttpOptions{});
-    absl::StatusOr<HttpResponse> resp = transport.Send({"GET", origin_.Url("/", host)});
-    return resp.ok() ? resp->body : std::string(resp.status().message());
+    absl::StatusOr<HttpResponse> resp =
+        transport.Send({"GET", absl::StrCat("http://", host, ":8080/")});
+    if (resp.ok()) return resp->body;
+    return absl::StrContains(resp.status().message(), "CURLE_COULDNT_RESOLVE_HOST")
+               ? "direct"
+               : std::string(resp.status().message());
   }
   Running<httplib::Server> proxy_;
-  Running<httplib::Server> origin_;
 };
 
 TEST_F(NoProxyTest, AHostIsReachedDirectly) {
-  EXPECT_EQ(Via("", "127.0.0.1"), "via proxy");
-  EXPECT_EQ(Via("localhost, 127.0.0.1", "127.0.0.1"), "direct");
-  EXPECT_EQ(Via("*", "127.0.0.1"), "direct");
+  EXPECT_EQ(Via("", "vpcep.invalid"), "via proxy");
+  EXPECT_EQ(Via("localhost, vpcep.invalid", "vpcep.invalid"), "direct");
+  EXPECT_EQ(Via("*", "vpcep.invalid"), "direct");
 }
 
 TEST_F(NoProxyTest, ADomainSuffixCoversItsSubdomains) {
-  // libcurl resolves *.localhost to the loopback address itself.
-  EXPECT_EQ(Via("localhost", "api.localhost"), "direct");
-  EXPECT_EQ(Via(".localhost", "api.localhost"), "direct");
-  EXPECT_EQ(Via("other.test", "api.localhost"), "via proxy");
+  EXPECT_EQ(Via("invalid", "api.vpcep.invalid"), "direct");
+  EXPECT_EQ(Via(".invalid", "api.vpcep.invalid"), "direct");
+  EXPECT_EQ(Via("other.test", "api.vpcep.invalid"), "via proxy");
 }
 
 TEST_F(NoProxyTest, AnEntryWithAPortExcludesNothing) {
   // libcurl 7.88 compares host names only: "host:port" matches no host.
-  std::string entry = absl::StrCat("127.0.0.1:", origin_.port);
-  EXPECT_EQ(Via(entry, "127.0.0.1"), "via proxy");
+  EXPECT_EQ(Via("vpcep.invalid:8080", "vpcep.invalid"), "via proxy");
+}
+
+// A plain-http endpoint on this machine (the simulator, a local gateway)
+// never goes through http_proxy: the proxy would get the token in clear and
+// may be another host. Issue 22, item 9.
+TEST_F(NoProxyTest, PlainHttpLoopbackEndpointsNeverUseTheProxy) {
+  Running<httplib::Server> origin;
+  std::mutex mu;
+  std::vector<std::string> tokens;
+  origin.server.Get("/", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mu);
+    tokens.push_back(req.get_header_value("X-Auth-Token"));
+    res.set_content("direct", "text/plain");
+  });
+  origin.Start();
+  for (std::string all : {"", "1"}) {
+    ScopedEnv all_proxy("ALL_PROXY", all.empty() ? nullptr : proxy_.Url("").c_str());
+    for (const char* host : {"127.0.0.1", "localhost", "api.localhost"}) {
+      CurlTransport transport(HttpOptions{});
+      HttpRequest req{"GET", origin.Url("/", host), {{"X-Auth-Token", "secret-token"}}};
+      absl::StatusOr<HttpResponse> resp = transport.Send(req);
+      ASSERT_TRUE(resp.ok()) << host << ": " << resp.status();
+      EXPECT_EQ(resp->body, "direct") << host;
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(tokens.size(), 6u);
 }
 
 TEST_F(HttpTransport, ProxyCredentialsAreSentAndNeverShown) {

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "provider/cloud/api_error.h"
 #include "provider/cloud/auth.h"
@@ -122,6 +123,30 @@ TEST_F(WatcherTest, OnlyAOnePageListingProvesAbsence) {
   ASSERT_TRUE(found.ok()) << found.status();
   EXPECT_FALSE(found->has_value());
   EXPECT_EQ(api_->id_calls, 0);
+}
+
+// Absence is proven only by a self-consistent answer (issue 22, item 8).
+// A full first page whose total_count counts only the page is not the whole
+// service: the read asks by id and finds the connection.
+TEST_F(WatcherTest, AFullFirstPageWhoseCountIsThePageProvesNoAbsence) {
+  api_->AddConnections(1201, "accepted");
+  api_->total_counts_page = true;
+  auto found = watcher().Find("svc", "ep-1200", Freshness::ForRead(absl::Seconds(10)));
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(found->has_value()) << "declared gone on a page that counted only itself";
+  EXPECT_TRUE(watcher().IsLarge("svc"));
+  EXPECT_EQ(api_->id_calls, 1);
+}
+
+// ... and a by-id answer that ignored the filter is an error, not absence.
+TEST_F(WatcherTest, AByIdAnswerThatIgnoredTheFilterProvesNoAbsence) {
+  api_->AddConnections(2500, "accepted");
+  api_->ignore_id_filter = true;
+  // Neither on the first page oldest first nor newest first.
+  auto found = watcher().Find("svc", "ep-1200", Freshness::ForRead(absl::Seconds(10)));
+  ASSERT_FALSE(found.ok()) << "declared gone on an answer that ignored the id filter";
+  EXPECT_TRUE(absl::StrContains(found.status().message(), "ignored the filter"))
+      << found.status();
 }
 
 TEST_F(WatcherTest, AMissingServiceProvesEveryConnectionGone) {

@@ -127,12 +127,32 @@ TEST_F(DocsTest, ApprovalPageMatchesSchema) {
                      "docs/resources/connection_approval.md");
 }
 
+TEST_F(DocsTest, PolicyPageMatchesSchema) {
+  ASSERT_EQ(schemas_.resources.count("vpcep_connection_policy"), 1u);
+  const core::Schema& schema = *schemas_.resources.at("vpcep_connection_policy");
+  ExpectInSync(schema, "docs/resources/connection_policy.md");
+  ExpectExampleShown("examples/resources/vpcep_connection_policy/resource.tf",
+                     "docs/resources/connection_policy.md");
+  std::string doc = ReadFile("docs/resources/connection_policy.md");
+  for (const core::Attribute& a : schema.block.attributes) {
+    EXPECT_EQ(AttributeText(doc, a.name), a.description) << "`" << a.name << "`";
+  }
+}
+
 TEST_F(DocsTest, ServiceConnectionsPageMatchesSchema) {
   ASSERT_EQ(schemas_.data_sources.count("vpcep_service_connections"), 1u);
   ExpectInSync(*schemas_.data_sources.at("vpcep_service_connections"),
                "docs/data-sources/service_connections.md");
   ExpectExampleShown("examples/data-sources/vpcep_service_connections/data-source.tf",
                      "docs/data-sources/service_connections.md");
+}
+
+TEST_F(DocsTest, ListResourcePageMatchesSchema) {
+  ASSERT_EQ(schemas_.list_resources.count("vpcep_connection_approval"), 1u);
+  ExpectInSync(*schemas_.list_resources.at("vpcep_connection_approval"),
+               "docs/list-resources/connection_approval.md");
+  ExpectExampleShown("examples/list-resources/vpcep_connection_approval/list-resource.tfquery.hcl",
+                     "docs/list-resources/connection_approval.md");
 }
 
 const core::Attribute* FindAttribute(const core::Schema& schema, const std::string& name) {

@@ -6,6 +6,7 @@
 #include <deque>
 #include <mutex>
 #include <set>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -39,7 +40,8 @@ class ListApi : public cloud::HttpTransport {
       return next;
     }
     const size_t offset = Param(req.url, "offset");
-    const size_t limit = Param(req.url, "limit");
+    const size_t limit =
+        page_cap > 0 ? std::min(page_cap, Param(req.url, "limit")) : Param(req.url, "limit");
     nlohmann::json page = nlohmann::json::array();
     for (size_t i = offset; i < connections.size() && i < offset + limit; ++i) {
       page.push_back(connections[i]);
@@ -83,6 +85,7 @@ class ListApi : public cloud::HttpTransport {
   std::deque<cloud::HttpResponse> script;
   std::vector<nlohmann::json> connections;
   std::vector<std::string> urls;
+  size_t page_cap = 0;  // an API serving fewer per page than asked (0: none)
 };
 
 class ServiceConnectionsTest : public ::testing::Test {
@@ -221,6 +224,57 @@ TEST_F(ServiceConnectionsTest, EveryPageIsReadAndEveryConnectionReturnedOnce) {
   EXPECT_EQ(newest.Attr("created_at").AsString(), ListApi::Created(2499));
   EXPECT_EQ(newest.Attr("updated_at").AsString(), ListApi::Updated(2499));
   EXPECT_TRUE(newest.Attr("errors").Elements().empty());
+}
+
+// An API that serves 500 per page whatever the limit: the data source still
+// lists all 1,500 (it used to stop at the first short page, with 500).
+TEST_F(ServiceConnectionsTest, PagesCappedBelowTheLimitStillListEveryConnection) {
+  api_->Add(1500);
+  api_->page_cap = 500;
+  std::vector<Value> connections = Connections(Read());
+  std::set<std::string> ids;
+  for (const Value& c : connections) ids.insert(c.Attr("endpoint_id").AsString());
+  EXPECT_EQ(connections.size(), 1500u);
+  EXPECT_EQ(ids.size(), 1500u);
+}
+
+// A listing that cannot reach the API's total_count is an error on the
+// service, never a short list.
+TEST_F(ServiceConnectionsTest, AListShortOfTheApiCountIsAnErrorNotAShortList) {
+  api_->Add(3);
+  nlohmann::json short_page{{"connections", {api_->connections[0], api_->connections[1]}},
+                            {"total_count", 3}};
+  for (int i = 0; i < 20; ++i) {
+    api_->script.push_back({200, {{"x-request-id", "req-short"}}, short_page.dump()});
+  }
+  core::EncodedResult r = Read();
+  ASSERT_TRUE(r.diags.HasError()) << "a short list came back";
+  EXPECT_EQ(core::PathString(r.diags.items()[0].path), "service_id");
+  EXPECT_THAT(r.diags.items()[0].detail, HasSubstr("counts 3 connections (total_count)"));
+  EXPECT_THAT(r.diags.items()[0].detail, HasSubstr("listed only 2"));
+}
+
+// A filter the API refuses is reported on that filter, not on the service.
+TEST_F(ServiceConnectionsTest, ARefusedFilterIsReportedOnItsAttribute) {
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {"EndPoint.0019", "status", "pendingReview"},
+      {"EndPoint.0021", "marker_id", "x"},
+      {"EndPoint.2003", "service_id", ""}};
+  for (const auto& [code, attribute, value] : cases) {
+    api_->script = {Error(400, code, "req-" + code)};
+    std::map<std::string, Value> attrs;
+    if (!value.empty()) attrs[attribute] = Value::String(value);
+    core::EncodedResult r = Read(attrs);
+    ASSERT_TRUE(r.diags.HasError()) << code;
+    EXPECT_EQ(core::PathString(r.diags.items()[0].path), attribute) << code;
+    EXPECT_THAT(r.diags.items()[0].detail, HasSubstr(code));
+  }
+  // An answer that ignored the endpoint filter lands on endpoint_id.
+  api_->Add(2);
+  core::EncodedResult r = Read({{"endpoint_id", Value::String("ep-1")}});
+  ASSERT_TRUE(r.diags.HasError());
+  EXPECT_EQ(core::PathString(r.diags.items()[0].path), "endpoint_id");
+  EXPECT_THAT(r.diags.items()[0].detail, HasSubstr("ignored the filter"));
 }
 
 TEST_F(ServiceConnectionsTest, DomainIsFilteredByTheProvider) {
