@@ -3,7 +3,7 @@
 # is not in allowed-accounts.txt.
 terraform {
   required_providers {
-    vpcep = { source = "terraform.local/vpcep/vpcep" }
+    vpcep = { source = "terraform.local/vpcep/vpcep", version = "~> 0.1" }
   }
 }
 

@@ -3,7 +3,8 @@
 terraform {
   required_providers {
     vpcep = {
-      source = "terraform.local/vpcep/vpcep"
+      source  = "terraform.local/vpcep/vpcep"
+      version = "~> 0.1"
     }
   }
 }

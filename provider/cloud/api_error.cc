@@ -119,6 +119,12 @@ int ApiHttpStatus(const absl::Status& status) {
   return v;
 }
 
+void KeepAnswer(const absl::Status& answer, absl::Status& status) {
+  for (const char* key : {kCodePayload, kHttpPayload}) {
+    if (auto payload = answer.GetPayload(key)) status.SetPayload(key, *payload);
+  }
+}
+
 bool HasApiCode(const absl::Status& status, absl::string_view code) {
   return absl::EqualsIgnoreCase(ApiErrorCode(status), code);
 }

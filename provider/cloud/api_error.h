@@ -48,6 +48,10 @@ absl::Status ApiErrorStatus(absl::string_view operation, const ApiError& error);
 std::string ApiErrorCode(const absl::Status& status);
 int ApiHttpStatus(const absl::Status& status);
 
+// Copies the API's answer carried by `answer` (error code, HTTP status) onto
+// `status`: a call stopped after a refusal stays a refusal.
+void KeepAnswer(const absl::Status& answer, absl::Status& status);
+
 // Whether `status` carries the API error `code`. Compared without regard to
 // case: the API's own documents spell both `EndPoint.2013` and `Endpoint.2013`.
 // For cloud/ itself; everything above uses the predicates.

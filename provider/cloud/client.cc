@@ -312,10 +312,7 @@ bool Backoff::Next(absl::string_view operation, const absl::Status& failure,
   if (stop_ != nullptr && !stop_->SleepFor(sleep)) {
     *final = absl::CancelledError(absl::StrCat(
         operation, " interrupted by a stop request (last error: ", failure.message(), ")"));
-    // The last answer still says what happened (a 429 is a refusal: the
-    // call did not take effect).
-    failure.ForEachPayload(
-        [final](absl::string_view url, const absl::Cord& p) { final->SetPayload(url, p); });
+    KeepAnswer(failure, *final);
     return false;
   }
   delay_ = std::min(delay_ * 2, options_.max_backoff);
@@ -460,9 +457,17 @@ absl::StatusOr<HttpResponse> VpcepClient::Call(absl::string_view operation, Http
                                                    ? "application/json"
                                                    : "application/json;charset=UTF-8");
   Backoff backoff(options_, call.deadline, stop_);
+  absl::Status answered;  // the last attempt's failure
   while (true) {
     absl::StatusOr<HttpResponse> resp = SendOnce(operation, request, call.deadline);
     if (resp.ok()) return resp;
+    // Stopped before this attempt went out: the last answer tells the outcome.
+    if (resp.status().code() == absl::StatusCode::kCancelled && !answered.ok()) {
+      absl::Status stopped = resp.status();
+      KeepAnswer(answered, stopped);
+      return stopped;
+    }
+    answered = resp.status();
     absl::Status final;
     if (!retry_safe || !call.retry) return resp.status();
     // Sending again what already took effect is at best wasted and at worst

@@ -51,14 +51,17 @@ void DiagnosticsToProto(const core::Diagnostics& diags, RepeatedDiagnostics* out
   }
 }
 
+// Descriptions are Markdown (`code` spans): StringKind MARKDOWN = 1.
 template <typename ProtoBlock>
 void BlockToProto(const core::Block& block, ProtoBlock* out) {
   out->set_description(block.description);
+  out->set_description_kind(static_cast<decltype(out->description_kind())>(1));
   for (const core::Attribute& a : block.attributes) {
     auto* pa = out->add_attributes();
     pa->set_name(a.name);
     pa->set_type(a.type.ToJson());
     pa->set_description(a.description);
+    pa->set_description_kind(static_cast<decltype(pa->description_kind())>(1));
     pa->set_required(a.required);
     pa->set_optional(a.optional);
     pa->set_computed(a.computed);

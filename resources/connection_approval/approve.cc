@@ -42,26 +42,29 @@ bool Interrupted(const cloud::VpcepClient& client) {
   return client.stop() != nullptr && client.stop()->stopped();
 }
 
-// Terraform was interrupted (Ctrl-C) after the receive went out. An error
-// here would taint the approval, and the next apply would replace it: reject,
-// then receive again. So it is recorded as planned, with a warning that says
-// what is known; the next refresh reads its real status, and the next apply
-// waits for a `creating` connection or, if the receive never landed, plans
-// the approval again.
-void RecordInterrupted(const Approving& a, const cloud::Connection& last, const std::string& known,
-                       core::CreateResponse& resp) {
+// The approval did not finish, but the receive may have gone out (or none
+// was needed): state records the connection as last seen, so that it is
+// neither lost nor sent again. A Create reports it as a warning: an error
+// would taint the approval, and the next apply would replace it, rejecting a
+// connection that is accepted or on its way there. `what` says what is known.
+void RecordUnfinished(const Approving& a, const cloud::Connection& last, const std::string& what,
+                      core::Value& new_state, Diagnostics& diags) {
   ApprovalModel state = a.planned.WithConnection(a.service_id, last);
-  state.status = a.planned.status.is_unknown() ? Field<std::string>(std::string(api::kAccepted))
-                                               : a.planned.status;
-  if (a.planned.description.has_value()) state.description = a.planned.description;
-  resp.new_state = state.ToValue(a.type);
-  resp.diags.AddWarning(
-      absl::StrCat("Approval of ", a.service_id, "/", last.id, " interrupted"),
-      absl::StrCat(known,
-                   " It is recorded in state as planned, so that it is neither lost nor "
-                   "sent again: the next plan reads its real status, and the next apply waits "
-                   "for it to be accepted (or approves it again if the receive did not land)."),
-      {PathStep::Attr("status")});
+  // Terraform holds a Create to the values it planned; the next plan shows
+  // the real description again and sets it.
+  if (a.create && a.planned.description.has_value()) state.description = a.planned.description;
+  new_state = state.ToValue(a.type);
+  std::string summary = absl::StrCat("Approval of ", a.service_id, "/", last.id, " not confirmed");
+  std::string detail = absl::StrCat(
+      what, " State records the status last seen, `", last.status,
+      "`, and the approval is not tainted: the next plan shows it as an update to `accepted`, "
+      "and the next apply waits for it without sending the receive again (it sends one only if "
+      "the connection is still not approved). Nothing is rejected.");
+  if (a.create) {
+    diags.AddWarning(std::move(summary), std::move(detail), {PathStep::Attr("status")});
+  } else {
+    diags.AddError(std::move(summary), std::move(detail), {PathStep::Attr("status")});
+  }
 }
 
 // The look before the receive: the connection as it is now, or nullopt with
@@ -71,14 +74,20 @@ std::optional<cloud::Connection> LookBeforeReceive(const Approving& a, Diagnosti
       a.client.watcher().Find(a.service_id, a.endpoint_id,
                               cloud::Freshness::ForNewApproval(kReadListingMaxAge), a.deadline);
   if (!current.ok()) {
-    AddApiStatus(diags, absl::StrCat("Cannot approve ", a.what()), current.status());
+    if (cloud::IsBadSetting(current.status())) {
+      AddApiStatus(diags, absl::StrCat("Cannot approve ", a.what()), current.status());
+    } else {
+      diags.AddError(absl::StrCat("Cannot approve ", a.what()),
+                     absl::StrCat(current.status().message(), ". Nothing was sent."));
+    }
     return std::nullopt;
   }
   if (!current->has_value()) {
     diags.AddError(
         absl::StrCat("Cannot approve ", a.what()),
         absl::StrCat("Endpoint ", a.endpoint_id, " has no connection to service ", a.service_id,
-                     ". Check both ids; the endpoint must request the connection first."),
+                     ": the endpoint was deleted, or the id is wrong. Nothing was sent. Remove "
+                     "the approval from the configuration if the endpoint is gone for good."),
         {PathStep::Attr("endpoint_id")});
     return std::nullopt;
   }
@@ -93,8 +102,8 @@ std::optional<cloud::Connection> LookBeforeReceive(const Approving& a, Diagnosti
   }
   if ((*current)->status == api::kFailed) {
     diags.AddError(absl::StrCat("Cannot approve ", a.what()),
-                   absl::StrCat("The connection of endpoint ", a.endpoint_id,
-                                " has failed: ", cloud::FailureDetails(**current)),
+                   absl::StrCat("The connection of endpoint ", a.endpoint_id, " has failed: ",
+                                cloud::FailureDetails(**current), " Nothing was sent."),
                    {PathStep::Attr("endpoint_id")});
     return std::nullopt;
   }
@@ -102,107 +111,129 @@ std::optional<cloud::Connection> LookBeforeReceive(const Approving& a, Diagnosti
 }
 
 // The receive failed with `failure`: whether the approval goes on to wait
-// (it landed after all); otherwise `resp` says what is known.
+// (it landed after all); otherwise `new_state` and `diags` say what is known.
 bool ReceiveFailed(const Approving& a, const cloud::Connection& current,
                    const ActionOutcome& outcome, const absl::Status& failure,
-                   core::CreateResponse& resp) {
+                   core::Value& new_state, Diagnostics& diags) {
   if (cloud::IsGone(failure)) {
     // Deleted since the look before it (endpoints come and go on a busy
     // service): nothing was accepted.
-    resp.diags.AddError(absl::StrCat("Cannot approve ", a.what()),
-                        absl::StrCat("Endpoint ", a.endpoint_id, " has no connection to service ",
-                                     a.service_id, " any more: ", failure.message()),
-                        {PathStep::Attr("endpoint_id")});
+    diags.AddError(absl::StrCat("Cannot approve ", a.what()),
+                   absl::StrCat("Endpoint ", a.endpoint_id, " has no connection to service ",
+                                a.service_id, " any more: ", failure.message()),
+                   {PathStep::Attr("endpoint_id")});
     return false;
   }
   if (cloud::IsAlreadyAccepted(failure)) return true;
   std::optional<bool> landed = outcome.LandedDespite(failure);
   if (landed == true) return true;
-  if (!landed.has_value() && Interrupted(a.client)) {
-    RecordInterrupted(a, current,
-                      absl::StrCat("The receive was sent but its outcome is not known (",
-                                   failure.message(), ")."),
-                      resp);
-    return false;
-  }
   if (!landed.has_value()) {
     // The receive may have taken effect and nothing could confirm either
-    // way: keep tracking it (the error taints it) rather than risk an
-    // accepted connection that state does not know.
-    resp.new_state = a.planned.WithConnection(a.service_id, current).ToValue(a.type);
+    // way: keep tracking the connection rather than risk an accepted one
+    // that state does not know.
+    RecordUnfinished(a, current,
+                     absl::StrCat("The receive was sent but its outcome is not known (",
+                                  failure.message(), ")."),
+                     new_state, diags);
+    return false;
   }
-  AddApiStatus(resp.diags, absl::StrCat("Cannot approve ", a.what()), failure);
+  if (cloud::IsBadSetting(failure)) {
+    AddApiStatus(diags, absl::StrCat("Cannot approve ", a.what()), failure);
+    return false;
+  }
+  // Known not to have landed (refused, or the list shows it did not take
+  // effect): state keeps nothing new, and the error says so.
+  diags.AddError(
+      absl::StrCat("Cannot approve ", a.what()),
+      absl::StrCat(failure.message(), ". ",
+                   cloud::IsOutcomeUnknown(failure)
+                       ? "The list shows that the receive did not take effect"
+                       : "The API refused the receive",
+                   ": nothing was accepted, and the connection stays `", current.status, "`."));
   return false;
 }
 
 // Sends the receive unless the connection is accepted or on its way there
-// already. Whether the approval goes on to wait; `request_id` names the
-// receive's answer.
-bool ReceiveUnlessUnderway(const Approving& a, const cloud::Connection& current,
-                           std::string& request_id, core::CreateResponse& resp) {
+// already. Whether the approval goes on to wait; `before` says what was done,
+// and `current` takes the status the receive's answer shows.
+bool ReceiveUnlessUnderway(const Approving& a, cloud::Connection& current,
+                           std::string& request_id, std::string& before, core::Value& new_state,
+                           Diagnostics& diags) {
   if (current.status == api::kAccepted) {
     // Adopted without a POST (the plan warned if the service accepts
     // everything by itself).
+    before = "The connection was already accepted; no receive was sent.";
     return true;
   }
   if (current.status == api::kCreating) {
-    // A receive already went out (an earlier apply that was killed, or
+    // A receive already went out (an earlier apply that was stopped, or
     // another client): wait for it instead of sending a second one.
     core::LogInfo("connection already being accepted; waiting without a new receive",
                   {{"service_id", a.service_id}, {"endpoint_id", a.endpoint_id}});
+    before = "A receive was already under way; none was sent.";
     return true;
   }
   ActionOutcome outcome(a.client.watcher(), a.service_id, a.endpoint_id, api::kReceive, a.deadline);
   absl::StatusOr<std::vector<cloud::Connection>> acted =
       a.client.Act(a.service_id, api::kReceive, a.endpoint_id, a.deadline,
                    [&outcome] { return outcome.Landed().value_or(false); });
-  if (!acted.ok()) return ReceiveFailed(a, current, outcome, acted.status(), resp);
+  if (!acted.ok()) return ReceiveFailed(a, current, outcome, acted.status(), new_state, diags);
   if (!acted->empty()) request_id = acted->front().request_id;
+  for (const cloud::Connection& c : *acted) {
+    // Only the status: the answer may not carry every field the plan holds.
+    if (c.id == a.endpoint_id && !c.status.empty()) current.status = c.status;
+  }
+  before = request_id.empty() ? std::string("The receive was sent.")
+                              : absl::StrCat("The receive was sent (request id ", request_id, ").");
   return true;
 }
 
 // Waits for `accepted`, then sets a planned description the connection does
 // not have yet.
 void WaitUntilAccepted(const Approving& a, const cloud::Connection& current,
-                       const std::string& request_id, core::CreateResponse& resp) {
+                       const std::string& request_id, const std::string& before,
+                       core::Value& new_state, Diagnostics& diags) {
   std::optional<cloud::Connection> last = current;
   cloud::WaitSpec spec{std::string(api::kAccepted), false, a.deadline, a.timeout, request_id};
   absl::StatusOr<std::optional<cloud::Connection>> done =
       a.client.watcher().Wait(a.service_id, a.endpoint_id, spec, last);
-  if (!done.ok() && Interrupted(a.client) && last.has_value() &&
-      (last->status == api::kCreating || last->status == api::kPendingAcceptance)) {
-    RecordInterrupted(a, *last,
-                      last->status == api::kCreating
-                          ? "The receive was sent; the connection was last seen `creating`."
-                          : "The receive was sent; no listing has shown the connection since.",
-                      resp);
-    return;
-  }
   if (!done.ok()) {
-    // The receive went out: keep the approval in state with the last status
-    // seen (Terraform marks it tainted), so an acceptance completing later is
-    // never left untracked.
-    if (last.has_value())
-      resp.new_state = a.planned.WithConnection(a.service_id, *last).ToValue(a.type);
-    resp.diags.AddStatus(absl::StrCat("Approval of ", a.what(), " did not complete"),
-                         done.status());
+    const absl::StatusCode code = done.status().code();
+    if (last.has_value() && (code == absl::StatusCode::kDeadlineExceeded ||
+                             code == absl::StatusCode::kCancelled || Interrupted(a.client))) {
+      RecordUnfinished(a, *last,
+                       absl::StrCat(before, " The wait for `accepted` ended early: ",
+                                    Interrupted(a.client) ? "Terraform was interrupted"
+                                                          : std::string(done.status().message()),
+                                    "."),
+                       new_state, diags);
+      return;
+    }
+    // The connection failed (tracked with its status, so the error shows
+    // it) or is gone (nothing to track).
+    if (last.has_value() && !absl::IsNotFound(done.status())) {
+      new_state = a.planned.WithConnection(a.service_id, *last).ToValue(a.type);
+    }
+    diags.AddStatus(absl::StrCat("Approval of ", a.what(), " did not complete"), done.status());
     return;
   }
-  resp.new_state = a.planned.WithConnection(a.service_id, **done).ToValue(a.type);
+  new_state = a.planned.WithConnection(a.service_id, **done).ToValue(a.type);
   const Field<std::string>& description = a.planned.description;
   if (description.has_value() && description.value() != (*done)->description) {
-    SetDescription(a.client, a.planned, a.type, resp.new_state, resp.diags);
+    SetDescription(a.client, a.planned, a.type, new_state, diags);
   }
 }
 
 }  // namespace
 
-void Approve(const Approving& a, core::CreateResponse& resp) {
-  std::optional<cloud::Connection> current = LookBeforeReceive(a, resp.diags);
+void Approve(const Approving& a, core::Value& new_state, Diagnostics& diags) {
+  std::optional<cloud::Connection> current = LookBeforeReceive(a, diags);
   if (!current.has_value()) return;
+  // `current` then holds the last status seen.
   std::string receive_request_id;
-  if (!ReceiveUnlessUnderway(a, *current, receive_request_id, resp)) return;
-  WaitUntilAccepted(a, *current, receive_request_id, resp);
+  std::string before;
+  if (!ReceiveUnlessUnderway(a, *current, receive_request_id, before, new_state, diags)) return;
+  WaitUntilAccepted(a, *current, receive_request_id, before, new_state, diags);
 }
 
 void SetDescription(const cloud::VpcepClient& client, const ApprovalModel& planned,

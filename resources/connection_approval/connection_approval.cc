@@ -53,25 +53,35 @@ core::Schema ApprovalSchema() {
       core::OptionalComputedAttribute(
           "description", Type::String(),
           absl::StrCat("Description of the connection (up to ", api::kMaxDescriptionLength,
-                       " characters, no `<` or `>`), updated in place. When unset, the "
-                       "connection's current description is shown.")),
+                       " characters, no `<` or `>`), set in place without replacing the "
+                       "approval. When unset, the connection's current description is shown "
+                       "and left as it is: removing the argument keeps the last description "
+                       "(set it to `\"\"` to clear it).")),
       core::OptionalAttribute(
           "reject_on_delete", Type::Bool(),
           "Whether destroying this resource rejects the connection (default true). Set false "
           "to stop managing an approval while leaving the connection accepted."),
-      core::ComputedAttribute("id", Type::String(), "`<service_id>/<endpoint_id>`, also the "
+      core::ComputedAttribute("id", Type::String(),
+                              "`<service_id>/<endpoint_id>`, also the "
                               "import id."),
-      core::ComputedAttribute("status", Type::String(), "Connection status, `accepted` once "
-                              "approved."),
+      core::ComputedAttribute(
+          "status", Type::String(),
+          "Connection status as last seen: `accepted` once approved; `creating` when the wait "
+          "ended early (the next apply finishes it); `rejected`, `pendingAcceptance` or "
+          "`failed` when it changed outside Terraform (the next apply approves it again in "
+          "place); `deleted` when the endpoint no longer exists. Unknown at plan for a new "
+          "approval."),
       core::ComputedAttribute("marker_id", Type::Number(), "Packet id of the VPC endpoint."),
       core::OptionalComputedAttribute(
           "domain_id", Type::String(),
           "Account (domain) id of the endpoint's owner. Known at plan time when the connection "
           "exists. When set, plan and apply fail unless the endpoint belongs to this account "
           "(an owner guard: changing it never replaces the approval)."),
-      core::ComputedAttribute("created_at", Type::String(), "When the connection was created "
+      core::ComputedAttribute("created_at", Type::String(),
+                              "When the connection was created "
                               "(UTC)."),
-      core::ComputedAttribute("updated_at", Type::String(), "When the connection last changed "
+      core::ComputedAttribute("updated_at", Type::String(),
+                              "When the connection last changed "
                               "(UTC)."),
   };
   core::NestedBlock timeouts;
@@ -82,6 +92,9 @@ core::Schema ApprovalSchema() {
       core::OptionalAttribute("create", Type::String(),
                               "Go duration such as `30s`, `10m`, `1h30m` bounding the wait for "
                               "`accepted` (default 10m)."),
+      core::OptionalAttribute("update", Type::String(),
+                              "Go duration bounding the wait for `accepted` when an update "
+                              "approves the connection again (default 10m)."),
       core::OptionalAttribute("delete", Type::String(),
                               "Go duration bounding the wait for `rejected` (default 10m)."),
   };
@@ -135,6 +148,7 @@ void ValidateTimeout(const Field<std::string>& text, const char* which, Diagnost
 void ValidateTimeouts(const Field<ApprovalTimeouts>& timeouts, Diagnostics& diags) {
   if (!timeouts.has_value()) return;
   ValidateTimeout(timeouts.value().create, "create", diags);
+  ValidateTimeout(timeouts.value().update, "update", diags);
   ValidateTimeout(timeouts.value().del, "delete", diags);
 }
 
@@ -164,27 +178,42 @@ void AddMissingConnectionError(const cloud::ServiceWatcher& watcher, const std::
                  {PathStep::Attr("endpoint_id")});
 }
 
-// The connection a new approval's plan shows; nullopt, with a warning or an
-// error in `diags`, when the lookup cannot show it. A lookup that fails for
-// a transient reason leaves the values unknown, with a warning.
+// What an approval whose endpoint was deleted does to plans and applies.
+std::string VanishedText(const std::string& service_id, const std::string& endpoint_id) {
+  return absl::StrCat(
+      "The connection of endpoint ", endpoint_id, " to service ", service_id,
+      " no longer exists (the endpoint was deleted). Plans show it with this warning, not an "
+      "error, so the rest of the configuration plans and applies and destroy works; its own "
+      "apply fails, and destroying it sends nothing. Remove it from the configuration to stop "
+      "managing it.");
+}
+
+// The connection a new approval's plan shows; nullopt, with an error (or,
+// for an endpoint this process's refresh found gone, a warning) in `diags`,
+// when there is none to show. A lookup that fails is an error at plan, and
+// the same during apply, where Terraform plans again: values the plan showed
+// must not turn unknown then, and the user must read what failed.
 std::optional<cloud::Connection> LookUpForPlan(const cloud::ServiceWatcher& watcher,
                                                const std::string& service_id,
-                                               const std::string& endpoint_id,
+                                               const std::string& endpoint_id, bool vanished,
                                                absl::Time deadline, Diagnostics& diags) {
   absl::StatusOr<std::optional<cloud::Connection>> found =
       watcher.Find(service_id, endpoint_id, cloud::Freshness::ForNewApproval(kReadListingMaxAge),
                    deadline);
   if (!found.ok()) {
-    if (cloud::IsRetryable(found.status())) {
-      diags.AddWarning(
-          "Connection not looked up at plan time",
-          absl::StrCat("The API could not be asked about endpoint ", endpoint_id, " of service ",
-                       service_id, " (", found.status().message(),
-                       "). Its owner and other details will be known after apply."));
+    if (cloud::IsBadSetting(found.status())) {
+      AddApiStatus(diags, absl::StrCat("Cannot look up ", service_id, "/", endpoint_id),
+                   found.status());
       return std::nullopt;
     }
-    AddApiStatus(diags, absl::StrCat("Cannot look up ", service_id, "/", endpoint_id),
-                 found.status(), {PathStep::Attr("service_id")});
+    diags.AddError(absl::StrCat("Cannot look up ", service_id, "/", endpoint_id),
+                   absl::StrCat(found.status().message(),
+                                ". Nothing was sent. Plan (or apply) again once the API answers."));
+    return std::nullopt;
+  }
+  if (!found->has_value() && vanished) {
+    diags.AddWarning(absl::StrCat("Endpoint ", endpoint_id, " is gone"),
+                     VanishedText(service_id, endpoint_id), {PathStep::Attr("endpoint_id")});
     return std::nullopt;
   }
   if (!found->has_value()) {
@@ -194,16 +223,34 @@ std::optional<cloud::Connection> LookUpForPlan(const cloud::ServiceWatcher& watc
   return **found;
 }
 
-// What a reviewer should know before approving `c`: it failed, or its
-// service accepts connections by itself.
+// Approving a rejected connection lets its consumer in again.
+void WarnRejected(const std::string& endpoint_id, const std::string& updated_at,
+                  Diagnostics& diags) {
+  diags.AddWarning(
+      absl::StrCat("Connection of endpoint ", endpoint_id, " was rejected"),
+      absl::StrCat("The connection was rejected at ", updated_at, "; approving re-admits it."),
+      {PathStep::Attr("status")});
+}
+
+// A failed connection cannot be approved: say so at plan, without stopping
+// the rest of the configuration.
+void WarnFailed(const std::string& endpoint_id, const std::string& details, Diagnostics& diags) {
+  diags.AddWarning(absl::StrCat("Connection of endpoint ", endpoint_id, " has failed"),
+                   absl::StrCat("Its status is `failed`, so the apply of this approval will "
+                                "fail (the API does not approve a failed connection); the rest "
+                                "of the configuration applies. ",
+                                details, details.empty() ? "" : " ",
+                                "Leave it out of the configuration (filter `failed` out of "
+                                "data-source results) until the endpoint is recreated."),
+                   {PathStep::Attr("endpoint_id")});
+}
+
+// What a reviewer should know before approving `c`: it failed or was
+// rejected, or its service accepts connections by itself.
 void WarnBeforeApproving(const cloud::ServiceWatcher& watcher, const std::string& service_id,
                          const cloud::Connection& c, absl::Time deadline, Diagnostics& diags) {
-  if (c.status == api::kFailed) {
-    diags.AddWarning(absl::StrCat("Connection of endpoint ", c.id, " has failed"),
-                     absl::StrCat("Apply will not be able to approve it: ",
-                                  cloud::FailureDetails(c)),
-                     {PathStep::Attr("endpoint_id")});
-  }
+  if (c.status == api::kFailed) WarnFailed(c.id, cloud::FailureDetails(c), diags);
+  if (c.status == api::kRejected) WarnRejected(c.id, c.updated_at, diags);
   absl::StatusOr<cloud::Service> details = watcher.ServiceDetails(service_id, deadline);
   if (details.ok() && !details->approval_enabled) {
     diags.AddWarning(
@@ -226,11 +273,22 @@ void PlanUpdate(const ApprovalModel& config, const ApprovalModel& prior,
                    {PathStep::Attr("domain_id")});
     return;
   }
-  if (prior.StillCreating()) {
-    // The receive went out but was not confirmed (an interrupted apply, an
-    // import): apply waits for it, and the plan says so.
+  if (!prior.Accepted()) {
+    // Not (yet) accepted: a wait that ended early (`creating`), or a change
+    // made outside Terraform (rejected, pending again). Apply approves it in
+    // place: it waits for a receive under way, or sends one.
     planned.status = std::string(api::kAccepted);
     planned.updated_at = Field<std::string>::Unknown();
+    const std::string status = prior.status.value_or("");
+    if (status == kDeletedStatus) {
+      diags.AddWarning(absl::StrCat("Endpoint ", prior.endpoint_id.value(), " is gone"),
+                       VanishedText(prior.service_id.value(), prior.endpoint_id.value()),
+                       {PathStep::Attr("endpoint_id")});
+    } else if (status == api::kRejected) {
+      WarnRejected(prior.endpoint_id.value(), prior.updated_at.value_or("an unknown time"), diags);
+    } else if (status == api::kFailed) {
+      WarnFailed(prior.endpoint_id.value(), "", diags);
+    }
   }
   if (proposed.description != prior.description) {
     planned.updated_at = Field<std::string>::Unknown();
@@ -273,6 +331,18 @@ bool CheckImportable(const cloud::ServiceWatcher& watcher, const std::string& im
 
 ConnectionApproval::ConnectionApproval(VpcepProvider& provider)
     : provider_(provider), schema_(ApprovalSchema()), type_(core::ImpliedType(schema_.block)) {}
+
+void ConnectionApproval::RememberGone(const std::string& service_id,
+                                      const std::string& endpoint_id) {
+  std::lock_guard<std::mutex> lock(gone_mu_);
+  gone_.insert(absl::StrCat(service_id, "/", endpoint_id));
+}
+
+bool ConnectionApproval::WasFoundGone(const std::string& service_id,
+                                      const std::string& endpoint_id) const {
+  std::lock_guard<std::mutex> lock(gone_mu_);
+  return gone_.count(absl::StrCat(service_id, "/", endpoint_id)) > 0;
+}
 
 std::shared_ptr<const cloud::VpcepClient> ConnectionApproval::Client(
     core::Diagnostics& diags) const {
@@ -321,8 +391,9 @@ void ConnectionApproval::PlanCreate(const ApprovalModel& config, ApprovalModel& 
   const std::string& endpoint_id = config.endpoint_id.value();
   const cloud::ServiceWatcher& watcher = (*client)->watcher();
   const absl::Time deadline = absl::Now() + kPlanLookupTimeout;
+  const bool vanished = WasFoundGone(service_id, endpoint_id);
   std::optional<cloud::Connection> found =
-      LookUpForPlan(watcher, service_id, endpoint_id, deadline, diags);
+      LookUpForPlan(watcher, service_id, endpoint_id, vanished, deadline, diags);
   if (!found.has_value()) return;
   if (config.domain_id.has_value() && config.domain_id.value() != found->domain_id) {
     diags.AddError("Endpoint owned by another account",
@@ -336,7 +407,7 @@ void ConnectionApproval::PlanCreate(const ApprovalModel& config, ApprovalModel& 
   planned.domain_id = found->domain_id;
   planned.marker_id = found->marker_id;
   planned.created_at = found->created_at;
-  planned.status = std::string(api::kAccepted);
+  // `status` stays unknown: a wait that ends early records what it saw.
 }
 
 void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& resp) {
@@ -352,16 +423,27 @@ void ConnectionApproval::Read(const core::ReadRequest& req, core::ReadResponse& 
     AddApiStatus(resp.diags, absl::StrCat("Cannot read approval ", state.Name()), found.status());
     return;
   }
-  // Anything but accepted (or on its way there) means the approval is gone:
-  // a null state makes the next plan create it again.
-  if (!found->has_value() ||
-      ((*found)->status != api::kAccepted && (*found)->status != api::kCreating)) {
-    core::LogInfo("approval no longer in effect; removing from state",
-                  {{"service_id", service_id},
-                   {"endpoint_id", endpoint_id},
-                   {"status", found->has_value() ? (*found)->status : "absent"}});
-    resp.new_state = Value::Null(type_);
+  if (!found->has_value()) {
+    // The approval stays in state, marked: dropped, it would come back as a
+    // new approval whose endpoint no plan could tell from a mistyped one
+    // once this refresh is saved, and every plan would fail. The plan that
+    // follows in this process also knows (see PlanCreate, for a replacement).
+    RememberGone(service_id, endpoint_id);
+    resp.diags.AddWarning(
+        absl::StrCat("Endpoint ", endpoint_id, " is gone"),
+        absl::StrCat(VanishedText(service_id, endpoint_id),
+                     " State keeps the approval with status `", kDeletedStatus, "`."),
+        {PathStep::Attr("status")});
+    state.status = std::string(kDeletedStatus);
+    resp.new_state = state.ToValue(type_);
     return;
+  }
+  // Any other status stays in state as it is: a reject made elsewhere is a
+  // change the plan shows (and undoes in place), not a deletion.
+  if ((*found)->status != api::kAccepted) {
+    core::LogInfo(
+        "approval not in effect",
+        {{"service_id", service_id}, {"endpoint_id", endpoint_id}, {"status", (*found)->status}});
   }
   resp.new_state = state.WithConnection(service_id, **found).ToValue(type_);
 }
@@ -372,36 +454,29 @@ void ConnectionApproval::Create(const core::CreateRequest& req, core::CreateResp
   const ApprovalModel planned = ApprovalModel::FromValue(req.planned_state);
   const absl::Duration timeout = planned.CreateTimeout().value_or(kDefaultTimeout);
   Approve({*client, planned, type_, planned.service_id.value(), planned.endpoint_id.value(),
-           timeout, absl::Now() + timeout},
-          resp);
+           timeout, absl::Now() + timeout, /*create=*/true},
+          resp.new_state, resp.diags);
 }
 
-// In place: waiting for a connection that state shows `creating`, and the
-// description; timeouts and reject_on_delete live in state only.
+// In place: approving a connection that state shows not accepted (a wait
+// that ended early, a reject made elsewhere), and the description;
+// timeouts and reject_on_delete live in state only.
 void ConnectionApproval::Update(const core::UpdateRequest& req, core::UpdateResponse& resp) {
   std::shared_ptr<const cloud::VpcepClient> client = Client(resp.diags);
   if (client == nullptr) return;
   const ApprovalModel prior = ApprovalModel::FromValue(req.prior_state);
   const ApprovalModel planned = ApprovalModel::FromValue(req.planned_state);
-  ApprovalModel current = prior;
-  if (prior.StillCreating()) {
-    const std::string& service_id = planned.service_id.value();
-    absl::Duration timeout = planned.CreateTimeout().value_or(kDefaultTimeout);
-    std::optional<cloud::Connection> last;
-    cloud::WaitSpec spec{std::string(api::kAccepted), false, absl::Now() + timeout, timeout, ""};
-    absl::StatusOr<std::optional<cloud::Connection>> done =
-        client->watcher().Wait(service_id, planned.endpoint_id.value(), spec, last);
-    if (!done.ok()) {
-      // An update is not tainted on error: the next apply waits again.
-      resp.new_state = (last.has_value() ? prior.WithConnection(service_id, *last) : prior)
-                           .ToValue(type_);
-      resp.diags.AddStatus(absl::StrCat("Approval of ", planned.Name(), " did not complete"),
-                           done.status(), {PathStep::Attr("status")});
-      return;
-    }
-    current = prior.WithConnection(service_id, **done);
-    resp.new_state = planned.WithConnection(service_id, **done).ToValue(type_);
+  if (!prior.Accepted() && planned.Accepted()) {
+    // Until something is confirmed, state keeps what it had: an update that
+    // fails is not tainted, and the next apply tries again.
+    resp.new_state = prior.ToValue(type_);
+    const absl::Duration timeout = planned.UpdateTimeout().value_or(kDefaultTimeout);
+    Approve({*client, planned, type_, planned.service_id.value(), planned.endpoint_id.value(),
+             timeout, absl::Now() + timeout, /*create=*/false},
+            resp.new_state, resp.diags);
+    return;
   }
+  const ApprovalModel& current = prior;
   if (planned.description == current.description) return;
   resp.new_state = current.ToValue(type_);
   SetDescription(*client, planned, type_, resp.new_state, resp.diags);
@@ -416,6 +491,14 @@ void ConnectionApproval::Delete(const core::DeleteRequest& req, core::DeleteResp
   if (!prior.RejectsOnDelete()) {
     core::LogInfo("reject_on_delete is false: leaving the connection as it is",
                   {{"service_id", service_id}, {"endpoint_id", endpoint_id}});
+    return;
+  }
+  if (!prior.DestroySendsReject()) {
+    // Not admitted, and not admittable: a reject would change nothing (or be
+    // refused, for a failed connection, or find nothing, for a deleted one).
+    core::LogInfo("connection not accepted: nothing to reject", {{"service_id", service_id},
+                                                                 {"endpoint_id", endpoint_id},
+                                                                 {"status", prior.status.value()}});
     return;
   }
   absl::Duration timeout = prior.DeleteTimeout().value_or(kDefaultTimeout);

@@ -43,7 +43,7 @@ Value GeneratedApprovalConfig(const Value& state, const Type& type) {
 }
 
 void WarnIfDestroyRejects(const ApprovalModel& prior, core::Diagnostics& diags) {
-  if (!prior.RejectsOnDelete() || !prior.endpoint_id.has_value()) return;
+  if (!prior.DestroySendsReject() || !prior.endpoint_id.has_value()) return;
   const std::string owner = prior.domain_id.has_value() && !prior.domain_id.value().empty()
                                 ? prior.domain_id.value()
                                 : std::string("(unknown)");

@@ -14,14 +14,16 @@ using core::Value;
 Field<ApprovalTimeouts> TimeoutsField(const Value& v) {
   return core::FieldFrom<ApprovalTimeouts>(v, [](const Value& block) {
     return ApprovalTimeouts{core::StringField(block.Attr("create")),
+                            core::StringField(block.Attr("update")),
                             core::StringField(block.Attr("delete"))};
   });
 }
 
 Value TimeoutsValue(const Field<ApprovalTimeouts>& f, const Type& type) {
   return core::ValueFrom(f, type, [&type](const ApprovalTimeouts& t) {
-    return Value::ObjectOf(type,
-                           {{"create", core::ToValue(t.create)}, {"delete", core::ToValue(t.del)}});
+    return Value::ObjectOf(type, {{"create", core::ToValue(t.create)},
+                                  {"update", core::ToValue(t.update)},
+                                  {"delete", core::ToValue(t.del)}});
   });
 }
 
@@ -83,12 +85,23 @@ std::string ApprovalModel::Name() const {
   return absl::StrCat(service_id.value(), "/", endpoint_id.value());
 }
 
-bool ApprovalModel::StillCreating() const {
-  return status.has_value() && status.value() == api::kCreating;
+bool ApprovalModel::DestroySendsReject() const {
+  if (!RejectsOnDelete()) return false;
+  if (!status.has_value()) return true;
+  const std::string& s = status.value();
+  return s != api::kRejected && s != api::kFailed && s != kDeletedStatus;
+}
+
+bool ApprovalModel::Accepted() const {
+  return status.has_value() && status.value() == api::kAccepted;
 }
 
 absl::StatusOr<absl::Duration> ApprovalModel::CreateTimeout() const {
   return ParseTimeout(timeouts.has_value() ? timeouts.value().create : Field<std::string>());
+}
+
+absl::StatusOr<absl::Duration> ApprovalModel::UpdateTimeout() const {
+  return ParseTimeout(timeouts.has_value() ? timeouts.value().update : Field<std::string>());
 }
 
 absl::StatusOr<absl::Duration> ApprovalModel::DeleteTimeout() const {

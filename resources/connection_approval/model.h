@@ -16,14 +16,19 @@
 
 namespace vpcep::resources {
 
+// The `status` state records for an approval whose connection no longer
+// exists (not a status of the API).
+inline constexpr absl::string_view kDeletedStatus = "deleted";
+
 // The `timeouts` block: Go-style durations, kept as written so that state
 // records them unchanged.
 struct ApprovalTimeouts {
   core::Field<std::string> create;
+  core::Field<std::string> update;
   core::Field<std::string> del;  // `delete`
 
   friend bool operator==(const ApprovalTimeouts& a, const ApprovalTimeouts& b) {
-    return a.create == b.create && a.del == b.del;
+    return a.create == b.create && a.update == b.update && a.del == b.del;
   }
 };
 
@@ -55,14 +60,17 @@ struct ApprovalModel {
 
   // `<service_id>/<endpoint_id>` of known ids, for messages and logs.
   std::string Name() const;
-  // State that shows a receive on its way (Read keeps only `accepted` and
-  // `creating` connections).
-  bool StillCreating() const;
+  // State that shows the connection accepted.
+  bool Accepted() const;
   // Destroying the approval rejects the connection unless set false.
   bool RejectsOnDelete() const { return reject_on_delete.value_or(true); }
+  // Whether destroying it sends a reject: not when reject_on_delete is false,
+  // nor for a connection rejected, failed or deleted already.
+  bool DestroySendsReject() const;
   // The configured wait bounds; an error for text that is not a positive
   // duration, the default when unset or unknown.
   absl::StatusOr<absl::Duration> CreateTimeout() const;
+  absl::StatusOr<absl::Duration> UpdateTimeout() const;
   absl::StatusOr<absl::Duration> DeleteTimeout() const;
 };
 

@@ -1,6 +1,7 @@
 // Acceptance: the real `terraform` (or `tofu`) CLI found on PATH drives the
 // provider, installed from a filesystem mirror, against the simulator.
 // Skipped, with a message, when neither CLI is installed.
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,17 +12,17 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <signal.h>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/acceptance/terraform_fixture.h"
 #include "tests/support/simulator_process.h"
 #include "tests/support/subprocess.h"
-#include "tests/acceptance/terraform_fixture.h"
 
 namespace vpcep::testing {
 namespace {
@@ -155,17 +156,18 @@ TEST_F(TerraformTest, InterruptedApplyExitsPromptlyAndTheNextApplyConvergesWitho
   EXPECT_LE(exit_s, 2.0) << first.out << first.err;
   EXPECT_NE(first.code, 0) << "an interrupted apply is not a success";
 
-  std::set<std::string> tracked;
+  std::map<std::string, std::string> tracked;  // endpoint -> status in state
   nlohmann::json shown = ShowJson();
   for (const nlohmann::json& r : shown["values"]["root_module"]["resources"]) {
-    tracked.insert(r["values"]["endpoint_id"].get<std::string>());
+    tracked[r["values"]["endpoint_id"].get<std::string>()] = r["values"]["status"];
+    EXPECT_FALSE(r.value("tainted", false)) << r.dump();
   }
   for (const std::string& e : endpoints) {
     std::string status = (*sim_->GetConnection(service, e))["status"];
     if (status == "accepted" || status == "creating") {
       EXPECT_TRUE(tracked.count(e)) << e << " is " << status << " but not in state";
-    } else {
-      EXPECT_FALSE(tracked.count(e)) << e << " is " << status << " but in state";
+    } else if (tracked.count(e)) {
+      EXPECT_EQ(tracked[e], status) << e << ": state records only a status seen";
     }
   }
 
@@ -262,31 +264,46 @@ TEST_F(TerraformTest, ApplyNoChangePlanDestroy) {
   }
 }
 
-TEST_F(TerraformTest, OutOfBandRejectIsPlannedForRecreation) {
+// A reject made elsewhere is a change of status, not a deletion: the
+// refresh shows it, the plan restores it in place with one receive, and
+// destroying a rejected approval sends nothing.
+TEST_F(TerraformTest, OutOfBandRejectIsAStatusChangeRestoredInPlace) {
   auto service = sim_->AddService(true);
   auto endpoint = sim_->AddConnection(*service, "domain-x");
-  ASSERT_TRUE(endpoint.ok()) << endpoint.status();
+  ASSERT_TRUE(endpoint.ok());
   WriteConfig(*service, {*endpoint});
   ASSERT_EQ(Run({"init", "-input=false", "-no-color"}).code, 0);
-  CliResult apply = Run({"apply", "-auto-approve", "-input=false", "-no-color"});
-  ASSERT_EQ(apply.code, 0) << apply.out << apply.err;
+  ASSERT_EQ(Run({"apply", "-auto-approve", "-input=false", "-no-color"}).code, 0);
+  ASSERT_EQ(Action("receive"), 1);
 
   ASSERT_TRUE(sim_->SetStatus(*service, *endpoint, "rejected").ok());
+  CliResult drift =
+      Run({"plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color"});
+  EXPECT_EQ(drift.code, 2) << drift.out << drift.err;
+  EXPECT_TRUE(absl::StrContains(Flat(drift.out), "status = \"accepted\" -> \"rejected\""))
+      << drift.out;
+  EXPECT_FALSE(absl::StrContains(drift.out, "has been deleted")) << drift.out;
+
   CliResult plan = Run({"plan", "-input=false", "-no-color", "-out=drift.tfplan"});
   ASSERT_EQ(plan.code, 0) << plan.out << plan.err;
-  CliResult shown = Run({"show", "-json", "drift.tfplan"});
-  ASSERT_EQ(shown.code, 0) << shown.err;
-  nlohmann::json p = nlohmann::json::parse(shown.out, nullptr, false);
-  ASSERT_TRUE(p.is_object());
+  EXPECT_TRUE(absl::StrContains(Flat(plan.out + plan.err), "approving re-admits it"))
+      << plan.out << plan.err;
+  nlohmann::json p = ShowJson({"drift.tfplan"});
   ASSERT_EQ(p["resource_changes"].size(), 1u);
-  EXPECT_EQ(p["resource_changes"][0]["change"]["actions"], nlohmann::json::array({"create"}));
+  EXPECT_EQ(p["resource_changes"][0]["change"]["actions"], nlohmann::json::array({"update"}));
 
-  apply = Run({"apply", "-auto-approve", "-input=false", "-no-color"});
+  CliResult apply = Run({"apply", "-input=false", "-no-color", "drift.tfplan"});
   ASSERT_EQ(apply.code, 0) << apply.out << apply.err;
-  auto c = sim_->GetConnection(*service, *endpoint);
-  ASSERT_TRUE(c.ok());
-  EXPECT_EQ((*c)["status"], "accepted");
-  EXPECT_EQ(Run({"destroy", "-auto-approve", "-input=false", "-no-color"}).code, 0);
+  EXPECT_EQ(Action("receive"), 2) << "exactly one receive restores it";
+  EXPECT_EQ(Action("reject"), 0);
+  EXPECT_EQ((*sim_->GetConnection(*service, *endpoint))["status"], "accepted");
+
+  // Destroying a rejected approval sends nothing.
+  ASSERT_TRUE(sim_->SetStatus(*service, *endpoint, "rejected").ok());
+  CliResult destroy = Run({"destroy", "-auto-approve", "-input=false", "-no-color"});
+  EXPECT_EQ(destroy.code, 0) << destroy.out << destroy.err;
+  EXPECT_EQ(Action("reject"), 0);
+  EXPECT_EQ(Action("receive"), 2);
 }
 
 TEST_F(TerraformTest, ForEachOverDataSourceApprovesTrustedAccounts) {

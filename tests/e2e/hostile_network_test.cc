@@ -206,7 +206,13 @@ TEST_F(HostileNetworkTest, CreateTimeoutBoundsCallsToAnApiThatNeverAnswers) {
   absl::Duration took = absl::Now() - start;
   std::printf("apply with timeouts.create = 1s against a silent API ended after %s\n",
               absl::FormatDuration(took).c_str());
-  EXPECT_TRUE(r.HasError());
+  // Whether the receive went out is unknown: the approval is tracked with a
+  // warning (an error would taint it), or, if nothing was sent, an error.
+  EXPECT_FALSE(r.diags.empty()) << "the timeout is reported";
+  if (!r.HasError()) {
+    EXPECT_THAT(r.DiagText(), ::testing::HasSubstr("not confirmed"));
+    EXPECT_FALSE(r.value.is_null());
+  }
   EXPECT_LT(took, absl::Seconds(5)) << "an upper bound that catches calls outliving the timeout";
   EXPECT_GT(front_->Count(Misbehaviour::kStall), 0);
 }

@@ -179,7 +179,9 @@ TEST_P(QueryTest, PlanApplyAndReadReturnTheSameIdentity) {
   EXPECT_TRUE(update.identity.Equals(expected));
 }
 
-TEST_P(QueryTest, ReadOfAGoneConnectionReturnsNoIdentity) {
+// A gone connection stays in state marked `deleted` (so later plans tell it
+// from a typo), still named by its identity.
+TEST_P(QueryTest, ReadOfAGoneConnectionKeepsItMarkedDeletedWithItsIdentity) {
   auto service = sim_->AddService(true);
   auto endpoint = sim_->AddConnection(*service, "domain-a", "accepted");
   ASSERT_TRUE(endpoint.ok());
@@ -188,8 +190,10 @@ TEST_P(QueryTest, ReadOfAGoneConnectionReturnsNoIdentity) {
   LaunchProvider();  // the next command: no listing of the last one to reuse
   RpcResult read = driver_->Read(kApproval, state);
   ASSERT_FALSE(read.HasError()) << read.DiagText();
-  EXPECT_TRUE(read.value.is_null());
-  EXPECT_TRUE(read.identity.is_null());
+  ASSERT_FALSE(read.value.is_null());
+  EXPECT_EQ(read.value.Attr("status").AsString(), "deleted");
+  EXPECT_TRUE(read.identity.Equals(Identity(*service, *endpoint)))
+      << read.identity.DebugString();
 }
 
 TEST_P(QueryTest, UpgradeIdentityKeepsVersionZeroAndRefusesOthers) {

@@ -16,6 +16,7 @@ resource "vpcep_connection_approval" "consumers" {
 
   timeouts {
     create = "5m"
+    update = "5m"
     delete = "5m"
   }
 }

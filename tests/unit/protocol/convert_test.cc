@@ -88,5 +88,19 @@ TEST(DiagnosticsProto, ErrorPageThatIsNotUtf8ReachesTerraformReadable) {
   EXPECT_THAT(parsed.diagnostics(0).detail(), HasSubstr("request id req-" + kFffd));
 }
 
+// The descriptions use Markdown code spans, and say so.
+TEST(SchemaProto, DescriptionsAreMarkdown) {
+  resources::VpcepProvider provider;
+  core::Dispatcher dispatcher(provider);
+  tfplugin6::GetProviderSchema::Response resp;
+  protocol::SchemasToProto(dispatcher.GetSchemas(), &resp);
+  const auto& approval = resp.resource_schemas().at("vpcep_connection_approval").block();
+  EXPECT_EQ(approval.description_kind(), tfplugin6::StringKind::MARKDOWN);
+  ASSERT_GT(approval.attributes_size(), 0);
+  for (const auto& a : approval.attributes()) {
+    EXPECT_EQ(a.description_kind(), tfplugin6::StringKind::MARKDOWN) << a.name();
+  }
+}
+
 }  // namespace
 }  // namespace vpcep
