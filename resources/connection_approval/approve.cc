@@ -146,7 +146,8 @@ bool ReceiveFailed(const Approving& a, const cloud::Connection& current,
   diags.AddError(
       absl::StrCat("Cannot approve ", a.what()),
       absl::StrCat(failure.message(), ". ",
-                   cloud::IsOutcomeUnknown(failure)
+                   cloud::IsNotSent(failure) ? "The receive was not sent"
+                   : cloud::IsOutcomeUnknown(failure)
                        ? "The list shows that the receive did not take effect"
                        : "The API refused the receive",
                    ": nothing was accepted, and the connection stays `", current.status, "`."));
@@ -156,9 +157,8 @@ bool ReceiveFailed(const Approving& a, const cloud::Connection& current,
 // Sends the receive unless the connection is accepted or on its way there
 // already. Whether the approval goes on to wait; `before` says what was done,
 // and `current` takes the status the receive's answer shows.
-bool ReceiveUnlessUnderway(const Approving& a, cloud::Connection& current,
-                           std::string& request_id, std::string& before, core::Value& new_state,
-                           Diagnostics& diags) {
+bool ReceiveUnlessUnderway(const Approving& a, cloud::Connection& current, std::string& request_id,
+                           std::string& before, core::Value& new_state, Diagnostics& diags) {
   if (current.status == api::kAccepted) {
     // Adopted without a POST (the plan warned if the service accepts
     // everything by itself).
