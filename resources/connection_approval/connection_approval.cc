@@ -17,6 +17,7 @@
 #include "resources/connection_approval/action_outcome.h"
 #include "resources/connection_approval/approve.h"
 #include "resources/connection_approval/identity.h"
+#include "resources/ids.h"
 #include "resources/timeouts.h"
 #include "resources/vpcep_provider.h"
 
@@ -30,7 +31,6 @@ using core::PathStep;
 using core::Type;
 using core::Value;
 
-constexpr size_t kMaxIdLength = 64;
 // A plan waits this long for the API before planning unknowns instead.
 constexpr absl::Duration kPlanLookupTimeout = absl::Seconds(20);
 
@@ -100,21 +100,6 @@ core::Schema ApprovalSchema() {
   };
   s.block.blocks.push_back(timeouts);
   return s;
-}
-
-bool ValidIdChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-}
-
-void ValidateId(const Field<std::string>& id, const char* attr, Diagnostics& diags) {
-  if (!id.has_value()) return;  // unknown until apply; null caught by Terraform
-  const std::string& s = id.value();
-  if (s.empty() || s.size() > kMaxIdLength || !std::all_of(s.begin(), s.end(), ValidIdChar)) {
-    diags.AddError(absl::StrCat("Invalid ", attr),
-                   absl::StrCat("\"", s, "\" is not a valid id: use 1 to ", kMaxIdLength,
-                                " letters, digits, '-' or '_'."),
-                   {PathStep::Attr(attr)});
-  }
 }
 
 // The API counts characters, not bytes; text that is not UTF-8 could not

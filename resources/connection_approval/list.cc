@@ -11,6 +11,7 @@
 #include "provider/cloud/discovery.h"
 #include "provider/core/field.h"
 #include "resources/connection_approval/model.h"
+#include "resources/ids.h"
 #include "resources/vpcep_provider.h"
 
 namespace vpcep::resources {
@@ -22,7 +23,6 @@ using core::PathStep;
 using core::Type;
 using core::Value;
 
-constexpr size_t kMaxIdLength = 64;
 // A whole discovery run is bounded; Terraform shows the error on the list block.
 constexpr absl::Duration kListTimeout = absl::Minutes(5);
 // Pages smaller than this cost more calls than they save.
@@ -57,21 +57,6 @@ struct ListConfig {
   }
   std::string Status() const { return status.value_or(std::string(api::kAccepted)); }
 };
-
-bool ValidIdChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-}
-
-void ValidateId(const Field<std::string>& id, const char* attr, Diagnostics& diags) {
-  if (!id.has_value()) return;
-  const std::string& s = id.value();
-  if (s.empty() || s.size() > kMaxIdLength || !std::all_of(s.begin(), s.end(), ValidIdChar)) {
-    diags.AddError(absl::StrCat("Invalid ", attr),
-                   absl::StrCat("\"", s, "\" is not a valid id: use 1 to ", kMaxIdLength,
-                                " letters, digits, '-' or '_'."),
-                   {PathStep::Attr(attr)});
-  }
-}
 
 // "ep-1 (owner 0a1b, accepted)": what a person scanning the results needs.
 std::string DisplayName(const cloud::Connection& c) {

@@ -17,6 +17,7 @@
 #include "resources/connection_policy/model.h"
 #include "resources/connection_policy/rule.h"
 #include "resources/connection_policy/snapshot.h"
+#include "resources/ids.h"
 #include "resources/timeouts.h"
 #include "resources/vpcep_provider.h"
 
@@ -30,7 +31,6 @@ using core::PathStep;
 using core::Type;
 using core::Value;
 
-constexpr size_t kMaxIdLength = 64;
 
 core::Schema PolicySchema() {
   core::Schema s;
@@ -78,17 +78,6 @@ core::Schema PolicySchema() {
   };
   s.block.blocks.push_back(timeouts);
   return s;
-}
-
-bool ValidId(const std::string& s) {
-  return !s.empty() && s.size() <= kMaxIdLength && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-  });
-}
-
-std::string InvalidIdText(const std::string& s) {
-  return absl::StrCat("\"", s, "\" is not a valid id: use 1 to ", kMaxIdLength,
-                      " letters, digits, '-' or '_'.");
 }
 
 void ValidateTimeout(const Field<std::string>& text, const char* which, Diagnostics& diags) {
