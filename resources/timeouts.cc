@@ -16,4 +16,13 @@ absl::StatusOr<absl::Duration> ParseTimeout(const core::Field<std::string>& text
   return d;
 }
 
+void ValidateTimeout(const core::Field<std::string>& text, const char* which,
+                     core::Diagnostics& diags) {
+  absl::StatusOr<absl::Duration> d = ParseTimeout(text);
+  if (!d.ok()) {
+    diags.AddError("Invalid timeout", std::string(d.status().message()),
+                   {core::PathStep::Attr("timeouts"), core::PathStep::Attr(which)});
+  }
+}
+
 }  // namespace vpcep::resources

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "provider/core/diagnostics.h"
 #include "provider/core/field.h"
 
 namespace vpcep::resources {
@@ -17,6 +18,10 @@ inline constexpr absl::Duration kDefaultTimeout = absl::Minutes(10);
 // InvalidArgument, with a message for the user, for anything else.
 absl::StatusOr<absl::Duration> ParseTimeout(const core::Field<std::string>& text,
                                             absl::Duration fallback = kDefaultTimeout);
+
+// An error on `timeouts.<which>` when `text` is not a valid timeout.
+void ValidateTimeout(const core::Field<std::string>& text, const char* which,
+                     core::Diagnostics& diags);
 
 }  // namespace vpcep::resources
 

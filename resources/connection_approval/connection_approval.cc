@@ -39,13 +39,15 @@ core::Schema ApprovalSchema() {
   s.block.description =
       "Approves one connection from a VPC endpoint to a VPC endpoint service. Destroying it "
       "rejects the connection (unless `reject_on_delete` is false).";
-  Attribute service = core::RequiredAttribute(
-      "service_id", Type::String(), "ID of the VPC endpoint service. Changing it forces a new "
-      "approval.");
+  Attribute service =
+      core::RequiredAttribute("service_id", Type::String(),
+                              "ID of the VPC endpoint service. Changing it forces a new "
+                              "approval.");
   service.force_new = true;
-  Attribute endpoint = core::RequiredAttribute(
-      "endpoint_id", Type::String(), "ID of the VPC endpoint whose connection is approved. "
-      "Changing it forces a new approval.");
+  Attribute endpoint =
+      core::RequiredAttribute("endpoint_id", Type::String(),
+                              "ID of the VPC endpoint whose connection is approved. "
+                              "Changing it forces a new approval.");
   endpoint.force_new = true;
   s.block.attributes = {
       service,
@@ -122,14 +124,6 @@ void ValidateDescription(const Field<std::string>& description, Diagnostics& dia
   }
 }
 
-void ValidateTimeout(const Field<std::string>& text, const char* which, Diagnostics& diags) {
-  absl::StatusOr<absl::Duration> d = ParseTimeout(text);
-  if (!d.ok()) {
-    diags.AddError("Invalid timeout", std::string(d.status().message()),
-                   {PathStep::Attr("timeouts"), PathStep::Attr(which)});
-  }
-}
-
 void ValidateTimeouts(const Field<ApprovalTimeouts>& timeouts, Diagnostics& diags) {
   if (!timeouts.has_value()) return;
   ValidateTimeout(timeouts.value().create, "create", diags);
@@ -139,8 +133,8 @@ void ValidateTimeouts(const Field<ApprovalTimeouts>& timeouts, Diagnostics& diag
 
 std::string OwnerMismatch(const std::string& endpoint_id, const std::string& actual,
                           const std::string& expected) {
-  return absl::StrCat("Endpoint ", endpoint_id, " belongs to account ", actual, ", not ",
-                      expected, ". Check the endpoint id, or update domain_id if the new owner "
+  return absl::StrCat("Endpoint ", endpoint_id, " belongs to account ", actual, ", not ", expected,
+                      ". Check the endpoint id, or update domain_id if the new owner "
                       "is trusted.");
 }
 
@@ -151,16 +145,17 @@ void AddMissingConnectionError(const cloud::ServiceWatcher& watcher, const std::
                                Diagnostics& diags) {
   absl::StatusOr<cloud::Service> service = watcher.ServiceDetails(service_id, deadline);
   if (!service.ok() && !cloud::IsRetryable(service.status())) {
-    AddApiStatus(diags, absl::StrCat("Service ", service_id,
-                                     " does not exist or is not visible to these credentials"),
+    AddApiStatus(diags,
+                 absl::StrCat("Service ", service_id,
+                              " does not exist or is not visible to these credentials"),
                  service.status(), {PathStep::Attr("service_id")});
     return;
   }
-  diags.AddError(absl::StrCat("No connection of endpoint ", endpoint_id),
-                 absl::StrCat("Endpoint ", endpoint_id, " has no connection to service ",
-                              service_id,
-                              ". Check both ids; the endpoint must request the connection first."),
-                 {PathStep::Attr("endpoint_id")});
+  diags.AddError(
+      absl::StrCat("No connection of endpoint ", endpoint_id),
+      absl::StrCat("Endpoint ", endpoint_id, " has no connection to service ", service_id,
+                   ". Check both ids; the endpoint must request the connection first."),
+      {PathStep::Attr("endpoint_id")});
 }
 
 // What an approval whose endpoint was deleted does to plans and applies.
@@ -182,9 +177,8 @@ std::optional<cloud::Connection> LookUpForPlan(const cloud::ServiceWatcher& watc
                                                const std::string& service_id,
                                                const std::string& endpoint_id, bool vanished,
                                                absl::Time deadline, Diagnostics& diags) {
-  absl::StatusOr<std::optional<cloud::Connection>> found =
-      watcher.Find(service_id, endpoint_id, cloud::Freshness::ForNewApproval(kReadListingMaxAge),
-                   deadline);
+  absl::StatusOr<std::optional<cloud::Connection>> found = watcher.Find(
+      service_id, endpoint_id, cloud::Freshness::ForNewApproval(kReadListingMaxAge), deadline);
   if (!found.ok()) {
     if (cloud::IsBadSetting(found.status())) {
       AddApiStatus(diags, absl::StrCat("Cannot look up ", service_id, "/", endpoint_id),
@@ -238,12 +232,12 @@ void WarnBeforeApproving(const cloud::ServiceWatcher& watcher, const std::string
   if (c.status == api::kRejected) WarnRejected(c.id, c.updated_at, diags);
   absl::StatusOr<cloud::Service> details = watcher.ServiceDetails(service_id, deadline);
   if (details.ok() && !details->approval_enabled) {
-    diags.AddWarning(
-        "Service does not require approval",
-        absl::StrCat("Service ", service_id, " has approval disabled, so connections are "
-                     "accepted automatically. This approval records the connection; "
-                     "destroying it still rejects the connection."),
-        {PathStep::Attr("service_id")});
+    diags.AddWarning("Service does not require approval",
+                     absl::StrCat("Service ", service_id,
+                                  " has approval disabled, so connections are "
+                                  "accepted automatically. This approval records the connection; "
+                                  "destroying it still rejects the connection."),
+                     {PathStep::Attr("service_id")});
   }
 }
 
@@ -252,10 +246,10 @@ void PlanUpdate(const ApprovalModel& config, const ApprovalModel& prior,
                 const ApprovalModel& proposed, ApprovalModel& planned, Diagnostics& diags) {
   if (config.domain_id.has_value() && prior.domain_id.has_value() &&
       config.domain_id.value() != prior.domain_id.value()) {
-    diags.AddError("Endpoint owned by another account",
-                   OwnerMismatch(prior.endpoint_id.value(), prior.domain_id.value(),
-                                 config.domain_id.value()),
-                   {PathStep::Attr("domain_id")});
+    diags.AddError(
+        "Endpoint owned by another account",
+        OwnerMismatch(prior.endpoint_id.value(), prior.domain_id.value(), config.domain_id.value()),
+        {PathStep::Attr("domain_id")});
     return;
   }
   if (!prior.Accepted()) {
@@ -299,8 +293,9 @@ bool CheckImportable(const cloud::ServiceWatcher& watcher, const std::string& im
   if (found.ok() && (*found)->status != api::kAccepted && (*found)->status != api::kCreating) {
     diags.AddError(
         absl::StrCat("Cannot import ", import_id),
-        absl::StrCat("The connection of endpoint ", endpoint_id, " to service ", service_id,
-                     " is ", (*found)->status, ", not accepted; only an accepted connection can "
+        absl::StrCat("The connection of endpoint ", endpoint_id, " to service ", service_id, " is ",
+                     (*found)->status,
+                     ", not accepted; only an accepted connection can "
                      "be imported. To approve it, leave it out of the import: the plan then "
                      "shows it as a new approval."));
     return false;
@@ -514,9 +509,9 @@ void ConnectionApproval::Import(const core::ImportRequest& req, core::ImportResp
   const std::string import_id = req.id.empty() ? ImportIdFromIdentity(req.identity) : req.id;
   std::vector<std::string> parts = absl::StrSplit(import_id, '/');
   if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
-    resp.diags.AddError("Invalid import id",
-                        absl::StrCat("Expected \"<service_id>/<endpoint_id>\", got \"",
-                                     import_id, "\"."));
+    resp.diags.AddError(
+        "Invalid import id",
+        absl::StrCat("Expected \"<service_id>/<endpoint_id>\", got \"", import_id, "\"."));
     return;
   }
   ApprovalModel imported;

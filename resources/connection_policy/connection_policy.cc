@@ -31,7 +31,6 @@ using core::PathStep;
 using core::Type;
 using core::Value;
 
-
 core::Schema PolicySchema() {
   core::Schema s;
   s.block.description =
@@ -78,14 +77,6 @@ core::Schema PolicySchema() {
   };
   s.block.blocks.push_back(timeouts);
   return s;
-}
-
-void ValidateTimeout(const Field<std::string>& text, const char* which, Diagnostics& diags) {
-  absl::StatusOr<absl::Duration> d = ParseTimeout(text);
-  if (!d.ok()) {
-    diags.AddError("Invalid timeout", std::string(d.status().message()),
-                   {PathStep::Attr("timeouts"), PathStep::Attr(which)});
-  }
 }
 
 // "ep-1 (account a), ep-2 (account b)", the first kPolicySummaryItems of them.
